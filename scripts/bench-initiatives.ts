@@ -1,0 +1,176 @@
+// npm run bench:initiatives [-- --count 5000 --seconds 10]
+// Seeds a large department's decade (5,000 initiatives with replication areas and stage histories) into its
+// own data folder and database, then measures under autocannon load (10 connections) the list page filtered
+// and sorted, a search, and a detail page (p50/p95, requests/s), and in the same run a raw driver query that
+// reads the whole collection, printing the ratios. Targets: list and search p95 ≤ 100 ms, detail p95 ≤ 30 ms.
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import cliProgress from 'cli-progress';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { Initiative, KINDS, STAGES } from '../src/features/initiatives/initiative.model.js';
+import { Office } from '../src/features/offices/office.model.js';
+import { markOfficesChanged } from '../src/features/offices/office-tree.js';
+import { DISTRICTS } from '../src/features/offices/reference/bd-geography.js';
+import { hashPassword } from '../src/features/users/password.js';
+import { User } from '../src/features/users/user.model.js';
+import { searchKey, systemClock } from '../src/lib/index.js';
+import { withDatabase } from './lib/with-database.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const COUNT = arg('count', 5000);
+const SECONDS = arg('seconds', 10);
+const PASSWORD = 'bench-password-1';
+
+const WORDS = ['নারী', 'শিশু', 'সেবা', 'অনলাইন', 'নিবন্ধন', 'ক্ষুদ্রঋণ', 'প্রশিক্ষণ', 'আশ্রয়কেন্দ্র', 'ডিজিটাল', 'ভাতা', 'উদ্যোক্তা', 'স্বাস্থ্য', 'শিক্ষা', 'মহিলা বিষয়ক'];
+const YA = 'য়'; // one code point
+const YA_NUKTA = 'য়'; // য + nukta
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+async function seedData(): Promise<{ sampleIds: string[] }> {
+  const existing = await Initiative.estimatedDocumentCount();
+  if (existing !== COUNT) {
+    await mongoose.connection.db!.dropDatabase();
+    await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
+    const root = await Office.create({ code: 'bench-root', nameBn: 'মহিলা বিষয়ক অধিদপ্তর', level: 'department', ancestors: [] });
+    const districts = await Office.insertMany(
+      DISTRICTS.map((d) => ({ code: `bench-${d.iso.toLowerCase()}`, nameBn: `জেলা মহিলা বিষয়ক কার্যালয়, ${d.nameBn}`, level: 'district', parent: root._id, ancestors: [root._id], districtIso: d.iso, geoCode: `${d.bbsCode}00` })),
+    );
+    await markOfficesChanged();
+    await User.create({ username: 'bench-admin', nameBn: 'বেঞ্চ', designationBn: 'মহাপরিচালক', office: root._id, roles: ['admin', 'head', 'innovation_officer'], passwordHash: await hashPassword(PASSWORD) });
+    const bar = new cliProgress.SingleBar({ format: 'seeding initiatives [{bar}] {value}/{total}  {eta}s left' }, cliProgress.Presets.shades_classic);
+    bar.start(COUNT, 0);
+    const BATCH = 250;
+    for (let i = 0; i < COUNT; i += BATCH) {
+      const docs = [];
+      for (let j = i; j < Math.min(COUNT, i + BATCH); j++) {
+        const office = pick(districts);
+        const stage = pick(STAGES);
+        const start = new Date(Date.UTC(2016, 6, 1) + rand() * 3600 * 86_400_000);
+        const path = ['idea', 'pilot', 'replication', 'institutionalised'];
+        const steps = stage === 'paused' || stage === 'dropped' ? 2 : path.indexOf(stage) + 1;
+        const history = Array.from({ length: steps }, (_, k) => ({ from: k ? path[k - 1] : null, to: k < path.length ? path[k] : stage, at: new Date(start.getTime() + k * 200 * 86_400_000), by: { name: 'কর্মকর্তা' }, note: 'ধাপ পরিবর্তন' }));
+        const words = Array.from({ length: 4 }, () => pick(WORDS)).join(' ').replaceAll(YA, j % 2 ? YA_NUKTA : YA);
+        const title = `${words} উদ্যোগ ${j + 1}`;
+        const areas = Array.from({ length: Math.floor(rand() * 6) }, () => {
+          const d = pick(DISTRICTS);
+          return { districtIso: d.iso, nameBn: d.nameBn, status: pick(['planned', 'orientation_held', 'running', 'live', 'stopped']) };
+        });
+        docs.push({
+          title,
+          titleEn: `Initiative ${j + 1}`,
+          kind: pick(KINDS),
+          problem: `${words} — সমস্যার বিবরণ`.repeat(3),
+          solution: `${words} — সমাধানের বিবরণ`.repeat(3),
+          office: office._id,
+          fiscalYear: `${2016 + (j % 10)}-${String((17 + (j % 10)) % 100).padStart(2, '0')}`,
+          stage,
+          stageEnteredAt: history.at(-1)!.at,
+          lastDecisionAt: history.at(-1)!.at,
+          history,
+          areas,
+          tags: [pick(WORDS)],
+          searchText: searchKey(`${title} Initiative ${j + 1}`),
+        });
+      }
+      await Initiative.insertMany(docs, { ordered: false });
+      bar.update(Math.min(COUNT, i + BATCH));
+    }
+    bar.stop();
+  }
+  const sample = await Initiative.find({}, { _id: 1 }).limit(50).lean();
+  return { sampleIds: sample.map((s) => String(s._id)) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function load(label: string, url: string, token: string, paths: string[]): Promise<{ label: string; p50: number; p95: number; rps: number; errors: number }> {
+  const latencies: number[] = [];
+  let i = 0;
+  const instance = (autocannon as unknown as (o: autocannon.Options) => autocannon.Instance & Promise<autocannon.Result>)({
+    url,
+    connections: 10,
+    duration: SECONDS,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [{ setupRequest: ((req: { path?: string }) => ({ ...req, path: paths[i++ % paths.length]! })) as never }],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return { label, p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, errors: result.non2xx + result.errors };
+}
+
+export async function run(): Promise<number> {
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: process.env.BENCH_DATA_DIR ?? path.join(os.tmpdir(), 'udbhabon-bench'),
+    DB_NAME: 'udbhabon_bench',
+    LOG_LEVEL: 'silent',
+    SCHEDULER: 'false',
+  });
+  return withDatabase(config, async ({ db, logger }) => {
+    const { sampleIds } = await seedData();
+    const app = createApp({ config, logger, db, clock: systemClock });
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const tokenRes = await fetch(`${url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: PASSWORD }) });
+      const { token } = (await tokenRes.json()) as { token: string };
+      // Warm the read model and the office tree (the first request after a start reads everything once).
+      const t0 = performance.now();
+      await fetch(`${url}/api/v1/initiatives`, { headers: { authorization: `Bearer ${token}` } });
+      const warm = performance.now() - t0;
+
+      const list = await load('list: stage=pilot, sort=title, page 2', url, token, ['/api/v1/initiatives?stage=pilot&kind=digitized&sort=title&order=asc&page=2']);
+      const search = await load('search: q=বিষয়ক (both য় forms)', url, token, [`/api/v1/initiatives?q=${encodeURIComponent('বিষয়ক')}`, `/api/v1/initiatives?q=${encodeURIComponent('বিষয়ক'.replace(YA, YA_NUKTA))}`]);
+      const detail = await load('detail: GET /initiatives/:id', url, token, sampleIds.map((id) => `/api/v1/initiatives/${id}`));
+      // The same three as HTML pages (rendered with Handlebars).
+      const listPage = await load('page: /initiatives?stage=pilot&sort=title', url, token, ['/initiatives?stage=pilot&kind=digitized&sort=title&order=asc&page=2']);
+      const searchPage = await load('page: /initiatives?q=বিষয়ক', url, token, [`/initiatives?q=${encodeURIComponent('বিষয়ক')}`]);
+      const detailPage = await load('page: /initiatives/:id', url, token, sampleIds.map((id) => `/initiatives/${id}`));
+
+      const coll = db.connection.db!.collection('initiatives');
+      const raw: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const s = performance.now();
+        await coll.find({}).toArray();
+        raw.push(performance.now() - s);
+      }
+      raw.sort((a, b) => a - b);
+      const rawMs = raw[1]!;
+      const s2 = performance.now();
+      await coll.find({ stage: 'pilot', kind: 'digitized' }).sort({ title: 1 }).skip(20).limit(20).toArray();
+      const rawPage = performance.now() - s2;
+
+      const rows = [list, search, detail, listPage, searchPage, detailPage];
+      const f = (n: number) => n.toFixed(1).padStart(8);
+      console.log(`\nUdbhabon initiatives benchmark — ${COUNT} initiatives, 10 connections, ${SECONDS} s each, ${os.cpus().length} CPUs, engine: ${config.db.uri ? 'MONGODB_URI' : 'embedded FerretDB (SQLite)'}`);
+      console.log(`first request after start (read model load): ${warm.toFixed(0)} ms`);
+      console.log(`${'scenario'.padEnd(42)}     p50 ms   p95 ms    req/s  errors`);
+      for (const r of rows) console.log(`${r.label.padEnd(42)} ${f(r.p50)} ${f(r.p95)} ${f(r.rps)}  ${r.errors}`);
+      console.log(`raw driver read of the whole collection (median of 3): ${rawMs.toFixed(0)} ms; raw filtered+sorted page query: ${rawPage.toFixed(0)} ms`);
+      console.log(`ratios — raw full read ÷ p95: list ${(rawMs / list.p95).toFixed(1)}×, search ${(rawMs / search.p95).toFixed(1)}×, detail ${(rawMs / detail.p95).toFixed(1)}×`);
+      const ok = [list, search, listPage, searchPage].every((r) => r.p95 <= 100) && [detail, detailPage].every((r) => r.p95 <= 30) && rows.every((r) => r.errors === 0);
+      console.log(`targets (list/search p95 ≤ 100 ms, detail p95 ≤ 30 ms, no errors): ${ok ? 'met' : 'NOT met'}`);
+      return ok ? 0 : 1;
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+}
+
