@@ -1,0 +1,174 @@
+// createApp(deps): middleware, routers and the error handler. It never connects and never listens,
+// so tests build it on port 0 against a throwaway database.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import compression from 'compression';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { PROJECT_ROOT, type Config } from './config.js';
+import { navigationFor } from './features/access/navigation.js';
+import type { RouteTable } from './features/access/routes.js';
+import { authRoutes } from './features/auth/auth.routes.js';
+import { authenticate, loadActor } from './features/auth/auth.service.js';
+import { bearerAuth, exemptFromCsrf } from './features/auth/bearer.js';
+import { healthRouter } from './features/health/health.routes.js';
+import { homeRoutes } from './features/home/home.routes.js';
+import { officeTree } from './features/offices/office-tree.js';
+import { officeRoutes } from './features/offices/office.routes.js';
+import { userRoutes } from './features/users/user.routes.js';
+import { auditRoutes } from './features/audit/audit.routes.js';
+import { charterRoutes } from './features/charters/charter.routes.js';
+import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
+import { User } from './features/users/user.model.js';
+import type { Clock } from './lib/index.js';
+import { contextOf } from './features/access/context.js';
+import { csrfProtection } from './platform/auth/csrf.js';
+import { createSessionAuth } from './platform/auth/passport.js';
+import { sessionMiddleware } from './platform/auth/session.js';
+import type { Database } from './platform/db/connection.js';
+import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
+import { flashMiddleware } from './platform/http/flash.js';
+import { OpenApiRegistry } from './platform/http/openapi.js';
+import { languageMiddleware, requestId } from './platform/http/request-context.js';
+import { configureViews } from './platform/http/views.js';
+import { createWritePauseCheck, writePauseMiddleware } from './platform/http/write-pause.js';
+import type { Logger } from './platform/logger.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly clock: Clock;
+  /** Signs session cookies (main.ts resolves SESSION_SECRET or the development one). */
+  readonly sessionSecret?: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger, clock } = deps;
+  const app = express();
+  const api = new OpenApiRegistry();
+  const routeTable: RouteTable = [];
+  app.locals.clock = clock;
+  app.locals.routeTable = routeTable;
+
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  configureViews(app, path.join(PROJECT_ROOT, 'views'));
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestId(req as express.Request);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // Only behind HTTPS: a plain-HTTP demo on localhost must not be told to upgrade.
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+  app.use(compression());
+  app.use(
+    '/assets/fonts',
+    express.static(path.join(PROJECT_ROOT, 'node_modules/@fontsource/noto-sans-bengali/files'), { maxAge: '30d', immutable: true }),
+  );
+  app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views/assets'), { maxAge: '1h' }));
+  app.use(healthRouter({ pingDatabase: () => deps.db.ping() }, api));
+
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+
+  // Who is asking: a bearer token (API clients) or the session (pages).
+  const sessionAuth = createSessionAuth({
+    verify: (username, password, req) => authenticate(username, password, contextOf(req), config.auth),
+    load: (id) => loadActor(id, clock, 'session'),
+  });
+  const sessions = sessionMiddleware({
+    client: deps.db.connection.getClient(),
+    dbName: deps.db.connection.name,
+    secret: deps.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
+    secure: config.cookieSecure,
+    hours: config.auth.sessionHours,
+  });
+  const bearer = bearerAuth(clock);
+  app.use((req, res, next) => {
+    // Bearer-token requests need no session (and must not create one).
+    if (req.get('authorization')) return bearer(req, res, next);
+    sessions(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      sessionAuth.initialize(req, res, () => sessionAuth.session(req, res, next));
+    });
+  });
+  app.use(
+    languageMiddleware({
+      preferred: (req) => req.user?.language,
+      remember: async (req, lang) => {
+        if (req.user) await User.updateOne({ _id: req.user.userId }, { $set: { language: lang } });
+      },
+    }),
+  );
+  app.use(csrfProtection({ skip: exemptFromCsrf }));
+  app.use(flashMiddleware);
+  app.use(async (req, res, next) => {
+    if (req.user && req.accepts('html') && !req.originalUrl.startsWith('/api/')) {
+      res.locals.me = await navigationFor(req.user, await officeTree(), res.locals.lang === 'en' ? 'en' : 'bn');
+    }
+    next();
+  });
+  // A running backup pauses writes (503 "try again shortly") so its archive is consistent.
+  app.use(writePauseMiddleware(createWritePauseCheck()));
+
+  const auth = authRoutes({ table: routeTable, api, auth: sessionAuth, settings: { ...config.auth } });
+  app.use(auth.pages.router);
+  app.use('/api/v1', auth.apiRoutes.router);
+  app.use(homeRoutes({ table: routeTable }).router);
+  const featureDeps = { table: routeTable, api, config, settings: config.auth };
+  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes]) {
+    const { pages, apiRoutes } = feature(featureDeps);
+    app.use(pages.router);
+    app.use('/api/v1', apiRoutes.router);
+  }
+
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(api.document());
+  });
+  api.add({
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This document',
+    tags: ['meta'],
+    responses: { 200: { description: 'OpenAPI 3 document' } },
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

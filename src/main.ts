@@ -1,0 +1,144 @@
+// The boot sequence: config → database (embedded engine unless MONGODB_URI) → indexes → seed → listen →
+// scheduler. One shutdown() undoes each step in reverse order.
+import http from 'node:http';
+import { once } from 'node:events';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app.js';
+import { ConfigError, PROJECT_ROOT, loadConfig, type Config } from './config.js';
+import { systemClock } from './lib/index.js';
+import { resolveSessionSecret } from './platform/auth/session.js';
+import { connectDatabase, syncAllIndexes, type Database } from './platform/db/connection.js';
+import { EngineUnavailableError, startEmbeddedEngine, type EmbeddedEngine } from './platform/db/embedded-engine.js';
+import { createLogger } from './platform/logger.js';
+import { startScheduler, type Scheduler } from './platform/scheduler/index.js';
+import { authJobs } from './features/auth/auth.jobs.js';
+import { registerModels } from './features/index.js';
+import { repairAncestors } from './features/offices/office.service.js';
+import { initiativeReadModel } from './features/initiatives/initiative.read-model.js';
+import { seedDemo, type SeedReport } from './features/seed/index.js';
+
+export interface Running {
+  readonly config: Config;
+  readonly url: string;
+  readonly server: http.Server;
+  readonly seed: SeedReport | undefined;
+  shutdown(reason?: string): Promise<void>;
+}
+
+/** Starts everything; used by `npm start` and by tests that need a whole process. */
+export async function start(env: Record<string, string | undefined>): Promise<Running> {
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel });
+  const undo: { name: string; run: () => Promise<void> }[] = [];
+  const shutdown = async (reason = 'shutdown'): Promise<void> => {
+    logger.info({ reason }, 'shutting down');
+    for (const step of undo.reverse().splice(0)) {
+      try {
+        await step.run();
+      } catch (err) {
+        logger.error({ err, step: step.name }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    let uri = config.db.uri;
+    if (!uri) {
+      const engine: EmbeddedEngine = await startEmbeddedEngine({
+        dataDir: config.dataDir,
+        port: config.db.enginePort,
+        projectRoot: PROJECT_ROOT,
+        logger,
+      });
+      undo.push({ name: 'embedded engine', run: () => engine.stop() });
+      uri = engine.uri;
+    }
+    const db: Database = await connectDatabase(uri, config.db.name, logger);
+    undo.push({ name: 'database', run: () => db.close() });
+    registerModels();
+    await syncAllIndexes(logger);
+    // Office ancestors are a cache of the parent links; a crash in the middle of a move is finished here.
+    await repairAncestors();
+
+    const seed = config.seedDemo ? await seedDemo({ config, logger }) : undefined;
+    // Load the initiatives read model now, so the first person after a start does not wait for it.
+    await initiativeReadModel.all();
+
+    const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
+    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret });
+    const server = http.createServer(app);
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
+    undo.push({
+      name: 'http server',
+      run: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        }),
+    });
+
+    if (config.scheduler) {
+      const scheduler: Scheduler = startScheduler([...authJobs], logger);
+      undo.push({ name: 'scheduler', run: () => scheduler.stop() });
+    }
+
+    const address = server.address();
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    const url = config.publicUrl ?? `http://localhost:${port}`;
+    return { config, url, server, seed, shutdown };
+  } catch (err) {
+    await shutdown('start-up failed');
+    throw err;
+  }
+}
+
+function printBanner(running: Running, logger: Pick<Console, 'log'>): void {
+  const lines = [
+    '',
+    `  উদ্ভাবন / Udbhabon is running at ${running.url}`,
+    `  Health: ${running.url}/healthz   API: ${running.url}/api/v1/openapi.json`,
+  ];
+  if (running.seed) {
+    lines.push('', '  Demo logins (username / password):');
+    for (const u of running.seed.logins) lines.push(`    ${u.username.padEnd(10)} ${running.seed.password}   ${u.role}`);
+    if (running.seed.passwordSource === 'generated') {
+      lines.push(`  (password generated at the first start and kept in ${running.seed.passwordFile}; set DEMO_PASSWORD to choose it)`);
+    }
+  }
+  lines.push('', '  Stop with Ctrl+C.', '');
+  logger.log(lines.join('\n'));
+}
+
+/** npm start's entry: start, print the banner, stop cleanly on SIGINT/SIGTERM. */
+export async function main(): Promise<void> {
+  let running: Running;
+  try {
+    running = await start(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof EngineUnavailableError) {
+      console.error(`\n${err.message}\n`);
+    } else {
+      console.error('\nUdbhabon could not start:', err instanceof Error ? err.message : err, '\n');
+    }
+    process.exit(1);
+  }
+  printBanner(running, console);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void running.shutdown(signal).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// Run when executed directly (node dist/src/main.js, tsx src/main.ts); scripts/start.mjs calls main() itself.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}
+

@@ -1,0 +1,37 @@
+// Bangla first, English on request. The message catalogues live beside this file.
+import i18next, { type TFunction } from 'i18next';
+import { bn } from './bn.js';
+import { en } from './en.js';
+import { officesText } from '../../features/offices/offices.i18n.js';
+import { usersText } from '../../features/users/users.i18n.js';
+import { auditText } from '../../features/audit/audit.i18n.js';
+import { chartersText } from '../../features/charters/charters.i18n.js';
+import { initiativesText } from '../../features/initiatives/initiatives.i18n.js';
+
+export const LANGUAGES = ['bn', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type Translate = TFunction;
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  initAsync: false,
+  lng: 'bn',
+  fallbackLng: 'bn',
+  supportedLngs: [...LANGUAGES],
+  // Each feature keeps its own interface text in <feature>.i18n.ts ({ bn, en }), merged under its name.
+  resources: {
+    bn: { translation: { ...bn, offices: officesText.bn, users: { ...bn.users, ...usersText.bn }, audit: auditText.bn, charters: chartersText.bn, initiatives: initiativesText.bn } },
+    en: { translation: { ...en, offices: officesText.en, users: { ...en.users, ...usersText.en }, audit: auditText.en, charters: chartersText.en, initiatives: initiativesText.en } },
+  },
+  interpolation: { escapeValue: false }, // Handlebars escapes
+  showSupportNotice: false,
+} as Parameters<typeof i18n.init>[0]);
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'bn' || value === 'en';
+}
+
+/** A translator fixed to one language. */
+export function translator(lang: Language): Translate {
+  return i18n.getFixedT(lang);
+}
