@@ -1,0 +1,255 @@
+// Sign-in (with lockout), the signed-in actor, and API tokens.
+import crypto from 'node:crypto';
+import type { Config } from '../../config.js';
+import { dhakaDateOf, toBanglaDigits, type Clock } from '../../lib/index.js';
+import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../platform/errors.js';
+import type { Actor, Post } from '../access/actor.js';
+import { recordAudit, type RequestContext } from '../audit/audit.service.js';
+import { hashPassword, verifyPassword } from '../users/password.js';
+import { changeMarker } from '../../platform/db/change-marker.js';
+import { User, type Role } from '../users/user.model.js';
+import { AccountLock, ApiToken, LoginAttempt } from './auth.model.js';
+
+// A real argon2id hash of a random string: unknown usernames cost as much time as wrong passwords.
+let dummyHash: Promise<string> | undefined;
+
+const WRONG = {
+  bn: 'ব্যবহারকারীর নাম বা পাসওয়ার্ড সঠিক নয়।',
+  en: 'The username or password is not correct.',
+};
+
+export interface AuthSettings {
+  readonly lockoutAttempts: number;
+  readonly lockoutMinutes: number;
+  readonly tokenDays: number;
+}
+
+export function authSettings(config: Config): AuthSettings {
+  return config.auth;
+}
+
+function lockedError(until: Date, now: Date): TooManyRequestsError {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return new TooManyRequestsError(
+    {
+      bn: `অনেকবার ভুল পাসওয়ার্ড দেওয়ায় অ্যাকাউন্টটি সাময়িকভাবে বন্ধ আছে। ${toBanglaDigits(minutes)} মিনিট পর আবার চেষ্টা করুন।`,
+      en: `Too many wrong passwords: the account is locked. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    },
+    { retryAfterSeconds: Math.ceil((until.getTime() - now.getTime()) / 1000), lockedUntil: until.toISOString() },
+  );
+}
+
+/**
+ * Checks a username and password. Each attempt is one record; when the failures since the later of
+ * (window start, last success, last lock's end) reach the limit, the account is locked for the window.
+ */
+export async function authenticate(username: string, password: string, ctx: RequestContext, settings: AuthSettings): Promise<Actor> {
+  const name = username.trim().toLowerCase();
+  const now = ctx.clock.now();
+  const lock = await AccountLock.findById(name).lean();
+  if (lock && lock.until > now) {
+    await recordAudit(ctx, { action: 'auth.sign-in-refused-locked', username: name, note: `locked until ${lock.until.toISOString()}` });
+    throw lockedError(lock.until, now);
+  }
+  const user = await User.findOne({ username: name }).select('+passwordHash').lean();
+  dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
+  const ok = user ? (await verifyPassword(user.passwordHash, password)) && user.active !== false : (await verifyPassword(await dummyHash, password), false);
+  await LoginAttempt.create({ username: name, ip: ctx.ip, at: now, ok });
+  if (ok && user) {
+    // Straight to the collection: the last sign-in time does not change the actor, so caches stay.
+    await User.collection.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
+    const actor = actorFromUser(user, ctx.clock, 'session');
+    await recordAudit({ ...ctx, actor }, { action: 'auth.sign-in', entity: { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } });
+    return actor;
+  }
+  const windowStart = new Date(now.getTime() - settings.lockoutMinutes * 60_000);
+  const since = [windowStart, user?.lastLoginAt, lock?.until].filter((d): d is Date => d instanceof Date).reduce((a, b) => (a > b ? a : b));
+  const failures = await LoginAttempt.countDocuments({ username: name, ok: false, at: { $gt: since } });
+  await recordAudit(ctx, {
+    action: 'auth.sign-in-failed',
+    username: name,
+    entity: user ? { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } : undefined,
+    note: `failure ${failures} of ${settings.lockoutAttempts}`,
+  });
+  if (failures >= settings.lockoutAttempts) {
+    const until = new Date(now.getTime() + settings.lockoutMinutes * 60_000);
+    await AccountLock.replaceOne({ _id: name }, { until }, { upsert: true });
+    await recordAudit(ctx, { action: 'auth.account-locked', username: name, note: `until ${until.toISOString()}` });
+  }
+  const remaining = settings.lockoutAttempts - failures;
+  throw new UnauthorizedError(
+    remaining > 0 && remaining <= 2
+      ? {
+          bn: `${WRONG.bn} আর ${toBanglaDigits(remaining)} বার ভুল হলে অ্যাকাউন্টটি ${toBanglaDigits(settings.lockoutMinutes)} মিনিটের জন্য বন্ধ হবে।`,
+          en: `${WRONG.en} ${remaining} more wrong attempt${remaining === 1 ? '' : 's'} will lock the account for ${settings.lockoutMinutes} minutes.`,
+        }
+      : remaining <= 0
+        ? {
+            bn: `${WRONG.bn} অ্যাকাউন্টটি ${toBanglaDigits(settings.lockoutMinutes)} মিনিটের জন্য বন্ধ করা হয়েছে।`,
+            en: `${WRONG.en} The account is now locked for ${settings.lockoutMinutes} minutes.`,
+          }
+        : WRONG,
+  );
+}
+
+type UserLike = {
+  _id: unknown;
+  username: string;
+  nameBn: string;
+  nameEn?: string | null;
+  designationBn: string;
+  designationEn?: string | null;
+  office: unknown;
+  roles: Role[];
+  language?: string | null;
+  mustChangePassword?: boolean | null;
+  actingCharges?: { office: unknown; roles: Role[]; designationBn: string; designationEn?: string | null; from: string; to: string }[];
+};
+
+/** The user's own post first, then the acting charges in force on today's Dhaka date. */
+export function actorFromUser(user: UserLike, clock: Clock, via: Actor['via']): Actor {
+  const today = dhakaDateOf(clock.now());
+  const own: Post = {
+    office: String(user.office),
+    roles: user.roles,
+    designationBn: user.designationBn,
+    designationEn: user.designationEn ?? undefined,
+    acting: false,
+  };
+  const acting: Post[] = (user.actingCharges ?? [])
+    .filter((c) => c.from <= today && today <= c.to)
+    .map((c) => ({ office: String(c.office), roles: c.roles, designationBn: c.designationBn, designationEn: c.designationEn ?? undefined, acting: true }));
+  return {
+    userId: String(user._id),
+    username: user.username,
+    nameBn: user.nameBn,
+    nameEn: user.nameEn ?? undefined,
+    language: user.language === 'en' ? 'en' : 'bn',
+    mustChangePassword: user.mustChangePassword === true,
+    posts: [own, ...acting],
+    via,
+  };
+}
+
+/**
+ * Users and tokens change rarely but are read on every request: the actor is cached in-process and the cache
+ * is dropped whenever a user or token is written (model hooks bump the marker; other instances see it within
+ * 500 ms). Acting charges depend on the Dhaka date, so the date is part of the key.
+ */
+export const authMarker = changeMarker('auth');
+const actorCache = new Map<string, { version: string; actor: Actor | undefined }>();
+const ACTOR_CACHE_MAX = 10_000;
+
+async function cached(key: string, clock: Clock, load: () => Promise<Actor | undefined>): Promise<Actor | undefined> {
+  const version = `${await authMarker.version()}:${dhakaDateOf(clock.now())}`;
+  const hit = actorCache.get(key);
+  if (hit && hit.version === version) return hit.actor;
+  const actor = await load();
+  if (actorCache.size >= ACTOR_CACHE_MAX) actorCache.clear();
+  actorCache.set(key, { version, actor });
+  return actor;
+}
+
+/** The actor for a session's user id; undefined when the user no longer exists or is inactive. */
+export async function loadActor(userId: string, clock: Clock, via: Actor['via']): Promise<Actor | undefined> {
+  if (!/^[0-9a-f]{24}$/i.test(userId)) return undefined;
+  return cached(`user:${via}:${userId}`, clock, async () => {
+    const user = await User.findById(userId).lean();
+    if (!user || user.active === false) return undefined;
+    return actorFromUser(user, clock, via);
+  });
+}
+
+const TOKEN_PREFIX = 'udb_';
+
+function tokenId(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** Issues a bearer token for the actor; the token itself is shown once and stored only as a hash. */
+export async function issueToken(ctx: RequestContext & { actor: Actor }, settings: AuthSettings, name = 'API'): Promise<{ token: string; expiresAt: Date; id: string }> {
+  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + settings.tokenDays * 86_400_000);
+  const id = tokenId(token);
+  await ApiToken.create({ _id: id, user: ctx.actor.userId, name, prefix: token.slice(0, 10), createdAt: now, expiresAt });
+  await recordAudit(ctx, { action: 'token.create', entity: { type: 'token', id: id.slice(0, 16), label: name, office: ctx.actor.posts[0]?.office } });
+  return { token, expiresAt, id: id.slice(0, 16) };
+}
+
+/** The actor behind a bearer token, or undefined when it is unknown, expired or revoked. */
+export async function actorForToken(token: string, clock: Clock): Promise<Actor | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
+  const id = tokenId(token);
+  const now = clock.now();
+  const entry = await cachedToken(id, clock);
+  if (!entry || entry.expiresAt <= now) return undefined;
+  // Last use is informative only (an occasional lost update is harmless); written at most once an hour, with
+  // a plain collection write so it does not empty the actor caches.
+  if (!entry.lastUsedAt || now.getTime() - entry.lastUsedAt.getTime() > 3_600_000) {
+    entry.lastUsedAt = now;
+    void ApiToken.collection.updateOne({ _id: id as never }, { $set: { lastUsedAt: now } }).catch(() => undefined);
+  }
+  return entry.actor;
+}
+
+const tokenCache = new Map<string, { version: string; entry: { actor: Actor; expiresAt: Date; lastUsedAt: Date | undefined } | undefined }>();
+
+async function cachedToken(id: string, clock: Clock) {
+  const version = `${await authMarker.version()}:${dhakaDateOf(clock.now())}`;
+  const hit = tokenCache.get(id);
+  if (hit && hit.version === version) return hit.entry;
+  const record = await ApiToken.findById(id).lean();
+  let entry: { actor: Actor; expiresAt: Date; lastUsedAt: Date | undefined } | undefined;
+  if (record && !record.revokedAt) {
+    const actor = await loadActor(String(record.user), clock, 'token');
+    if (actor) entry = { actor, expiresAt: record.expiresAt, lastUsedAt: record.lastUsedAt ?? undefined };
+  }
+  if (tokenCache.size >= ACTOR_CACHE_MAX) tokenCache.clear();
+  tokenCache.set(id, { version, entry });
+  return entry;
+}
+
+export interface TokenView {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly user: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly lastUsedAt: Date | undefined;
+  readonly revokedAt: Date | undefined;
+}
+
+export async function listTokens(userIds: readonly string[]): Promise<TokenView[]> {
+  const records = await ApiToken.find({ user: { $in: userIds } }).sort({ createdAt: -1 }).lean();
+  return records.map((r) => ({
+    id: String(r._id).slice(0, 16),
+    name: r.name ?? 'API',
+    prefix: r.prefix,
+    user: String(r.user),
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    lastUsedAt: r.lastUsedAt ?? undefined,
+    revokedAt: r.revokedAt ?? undefined,
+  }));
+}
+
+/** Finds a token by its public id (the first 16 hex characters of its hash). */
+export async function findToken(publicId: string): Promise<{ id: string; user: string; revokedAt?: Date } | undefined> {
+  if (!/^[0-9a-f]{16}$/.test(publicId)) return undefined;
+  const r = await ApiToken.findOne({ _id: { $regex: `^${publicId}` } }).lean();
+  return r ? { id: String(r._id), user: String(r.user), revokedAt: r.revokedAt ?? undefined } : undefined;
+}
+
+export async function revokeToken(ctx: RequestContext, fullId: string, owner: { id: string; office?: string }): Promise<void> {
+  const r = await ApiToken.findById(fullId).lean();
+  if (!r) throw new NotFoundError();
+  if (r.revokedAt) return;
+  await ApiToken.updateOne({ _id: fullId }, { $set: { revokedAt: ctx.clock.now() } });
+  await recordAudit(ctx, {
+    action: 'token.revoke',
+    entity: { type: 'token', id: fullId.slice(0, 16), label: r.name ?? 'API', office: owner.office },
+    changes: [{ field: 'revokedAt', before: null, after: ctx.clock.now().toISOString() }],
+  });
+}

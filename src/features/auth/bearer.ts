@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Clock } from '../../lib/index.js';
+import { SESSION_COOKIE } from '../../platform/auth/session.js';
+import { UnauthorizedError } from '../../platform/errors.js';
+import { actorForToken } from './auth.service.js';
+
+/** Authorization: Bearer <token> → req.user. A token that is unknown, expired or revoked is refused (401). */
+export function bearerAuth(clock: Clock) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('authorization');
+    if (!header) return next();
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const actor = match ? await actorForToken(match[1]!, clock) : undefined;
+    if (!actor) {
+      return next(
+        new UnauthorizedError({
+          bn: 'টোকেনটি সঠিক নয়, মেয়াদোত্তীর্ণ বা বাতিল। নতুন টোকেন নিন।',
+          en: 'The token is not valid, has expired or was revoked. Get a new token.',
+        }),
+      );
+    }
+    req.user = actor;
+    next();
+  };
+}
+
+/**
+ * True when the request carries no ambient credentials, so cross-site request forgery cannot use it: it was
+ * authenticated by a bearer token, or it is an API call without the session cookie (e.g. POST /auth/token).
+ * An API call that does carry the session cookie (a script in our own pages) must send X-CSRF-Token.
+ */
+export function exemptFromCsrf(req: Request): boolean {
+  if (req.user?.via === 'token') return true;
+  return req.originalUrl.startsWith('/api/') && !(req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+}

@@ -1,0 +1,13 @@
+// Importing a model file registers it with mongoose; main.ts calls this before syncing indexes.
+import { AuditEntry } from './audit/audit.model.js';
+import { AccountLock, ApiToken, LoginAttempt } from './auth/auth.model.js';
+import { Charter } from './charters/charter.model.js';
+import { Initiative, InitiativeChange, Transition } from './initiatives/initiative.model.js';
+import { Office } from './offices/office.model.js';
+import { Upazila } from './offices/upazila.model.js';
+import { User } from './users/user.model.js';
+
+/** Registers every feature's models (the imports above do it; the list documents them). */
+export function registerModels(): readonly string[] {
+  return [Office, Upazila, User, AuditEntry, LoginAttempt, AccountLock, ApiToken, Charter, Initiative, Transition, InitiativeChange].map((m) => m.modelName);
+}

@@ -1,0 +1,107 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const KINDS = ['idea', 'simplification', 'digitized'] as const;
+export type Kind = (typeof KINDS)[number];
+export const STAGES = ['idea', 'pilot', 'replication', 'institutionalised', 'paused', 'dropped'] as const;
+export type Stage = (typeof STAGES)[number];
+export const AREA_STATUSES = ['planned', 'orientation_held', 'running', 'live', 'stopped'] as const;
+export type AreaStatus = (typeof AREA_STATUSES)[number];
+
+const tcvSchema = new Schema({ days: Number, taka: Number, visits: Number }, { _id: false });
+
+const historySchema = new Schema(
+  {
+    from: { type: String, enum: [...STAGES, null] },
+    to: { type: String, enum: STAGES, required: true },
+    at: { type: Date, required: true },
+    by: { id: Schema.Types.ObjectId, name: String },
+    approvedBy: { id: Schema.Types.ObjectId, name: String },
+    note: String,
+    /** The head's note when approving a proposal. */
+    approvalNote: String,
+    reason: String,
+    evidence: [String],
+    /** The meeting decision that approved it (once meetings exist). */
+    decision: { type: Schema.Types.ObjectId, default: null },
+    transition: { type: Schema.Types.ObjectId, default: null },
+  },
+  { _id: false },
+);
+
+const areaSchema = new Schema({
+  districtIso: String,
+  upazilaGeo: String,
+  office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
+  nameBn: { type: String, required: true },
+  status: { type: String, enum: AREA_STATUSES, default: 'planned' },
+  fieldOfficer: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  plannedAt: String,
+  orientationAt: String,
+  startedAt: String,
+  liveAt: String,
+  stoppedAt: String,
+  note: String,
+});
+
+const initiativeSchema = new Schema(
+  {
+    title: { type: String, required: true, trim: true },
+    titleEn: { type: String, trim: true },
+    kind: { type: String, enum: KINDS, required: true },
+    problem: String,
+    solution: String,
+    office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+    lead: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    team: { type: [Schema.Types.ObjectId], default: [] },
+    fiscalYear: String,
+    partners: { type: [{ organisation: String, role: String, mouDate: String, _id: false }], default: [] },
+    budget: { needed: Number, allocated: Number, code: String },
+    charterService: { office: Schema.Types.ObjectId, serial: String, name: String },
+    tcvBaseline: { type: tcvSchema, default: undefined },
+    tcvCurrent: { type: tcvSchema, default: undefined },
+    tags: { type: [String], default: [] },
+    stage: { type: String, enum: STAGES, default: 'idea' },
+    stageEnteredAt: { type: Date, required: true },
+    /** The stage a paused initiative resumes to. */
+    pausedFrom: { type: String, enum: [...STAGES, null], default: null },
+    pilotEvaluation: { summary: String, tcvAfter: { type: tcvSchema, default: undefined }, beneficiaries: Number, recommendation: String },
+    institutionalEvidence: { policy: String, budgetLine: String, owningAgency: String },
+    history: { type: [historySchema], default: [] },
+    areas: { type: [areaSchema], default: [] },
+    /** Last decision about the initiative (a stage move or a rejected proposal): a pilot without one for long is stuck. */
+    lastDecisionAt: { type: Date },
+    searchText: { type: String, default: '' },
+    createdBy: { type: Schema.Types.ObjectId },
+  },
+  { timestamps: true, optimisticConcurrency: true },
+);
+
+export type InitiativeDoc = InferSchemaType<typeof initiativeSchema> & { _id: Types.ObjectId; __v: number; createdAt: Date; updatedAt: Date };
+export const Initiative = mongoose.model('Initiative', initiativeSchema, 'initiatives');
+
+/** A proposed stage move: pending until the office head approves or rejects it (a head's own move applies at once). */
+const transitionSchema = new Schema(
+  {
+    initiative: { type: Schema.Types.ObjectId, required: true },
+    office: { type: Schema.Types.ObjectId, required: true },
+    from: { type: String, enum: STAGES, required: true },
+    to: { type: String, enum: STAGES, required: true },
+    note: String,
+    reason: String,
+    evidence: [String],
+    decision: { type: Schema.Types.ObjectId, default: null },
+    gate: { type: Schema.Types.Mixed },
+    status: { type: String, enum: ['pending', 'approved', 'rejected', 'withdrawn'], default: 'pending' },
+    proposedBy: { id: Schema.Types.ObjectId, name: String },
+    proposedAt: { type: Date, required: true },
+    decidedBy: { id: Schema.Types.ObjectId, name: String },
+    decidedAt: Date,
+    decisionNote: String,
+  },
+  { versionKey: false },
+);
+export const Transition = mongoose.model('Transition', transitionSchema, 'initiative_transitions');
+
+/** One row per change to an initiative; read models in every app instance catch up from it. Pruned. */
+const changeSchema = new Schema({ initiative: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export const InitiativeChange = mongoose.model('InitiativeChange', changeSchema, 'initiative_changes');

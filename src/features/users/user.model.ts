@@ -1,0 +1,47 @@
+import { bumpOnWrite } from '../../platform/db/change-marker.js';
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const ROLES = ['admin', 'innovation_officer', 'head', 'field_officer', 'monitor', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A second post held for a date range (চলতি/অতিরিক্ত দায়িত্ব); Dhaka dates, both inclusive. */
+const actingChargeSchema = new Schema({
+  office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+  roles: { type: [{ type: String, enum: ROLES }], default: [] },
+  designationBn: { type: String, required: true, trim: true },
+  designationEn: { type: String, trim: true },
+  from: { type: String, required: true },
+  to: { type: String, required: true },
+  note: { type: String, trim: true },
+});
+
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true, unique: true, trim: true, lowercase: true },
+    nameBn: { type: String, required: true, trim: true },
+    nameEn: { type: String, trim: true },
+    designationBn: { type: String, required: true, trim: true },
+    designationEn: { type: String, trim: true },
+    office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+    email: { type: String, trim: true, lowercase: true },
+    phone: { type: String, trim: true },
+    language: { type: String, enum: ['bn', 'en'], default: 'bn' },
+    roles: { type: [{ type: String, enum: ROLES }], default: [] },
+    active: { type: Boolean, default: true },
+    /** argon2id */
+    passwordHash: { type: String, required: true, select: false },
+    mustChangePassword: { type: Boolean, default: false },
+    passwordChangedAt: { type: Date },
+    lastLoginAt: { type: Date },
+    actingCharges: { type: [actingChargeSchema], default: [] },
+    /** NFC lower-case name, username and designation, for search without $text. */
+    searchText: { type: String, default: '' },
+  },
+  { timestamps: true, optimisticConcurrency: true },
+);
+
+// Signed-in actors are cached per process; any write to a user drops those caches (features/auth).
+bumpOnWrite(userSchema, 'auth');
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const User = mongoose.model('User', userSchema);
