@@ -1,0 +1,184 @@
+// The engine contract: the few behaviours the code relies on, run against whatever engine the tests use
+// (the embedded FerretDB by default, or TEST_MONGODB_URI). Each test states what it found.
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { expect } from 'chai';
+import mongoose, { Schema } from 'mongoose';
+import { GridFSBucket } from 'mongodb';
+import { testDatabase } from '../support/db.js';
+
+const found: string[] = [];
+const state = (line: string): void => {
+  found.push(line);
+};
+
+describe('engine contract', () => {
+  const db = () => {
+    const d = mongoose.connection.db;
+    if (!d) throw new Error('not connected');
+    return d;
+  };
+
+  before(async () => {
+    const info = (await db().admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+    state(`engine: ${info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : 'MongoDB'} (reports MongoDB ${info.version})`);
+  });
+
+  after(() => {
+    console.log(`\n    What the engine did (${testDatabase().uri.replace(/\/\/.*@/, '//')}):\n${found.map((l) => `      - ${l}`).join('\n')}`);
+  });
+
+  it('when 50 clients insert the same unique key at once, then exactly one wins and 49 get error 11000', async () => {
+    const c = db().collection('contract_unique');
+    await c.createIndex({ key: 1 }, { unique: true });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => c.insertOne({ key: 'memo-1', client: i })));
+    const won = results.filter((r) => r.status === 'fulfilled').length;
+    const dup = results.filter((r) => r.status === 'rejected' && (r.reason as { code?: number }).code === 11000).length;
+    state(`unique index, 50 concurrent inserts of one key: ${won} succeeded, ${dup} refused with 11000`);
+    expect(won).to.equal(1);
+    expect(dup).to.equal(49);
+    expect(await c.countDocuments({ key: 'memo-1' })).to.equal(1);
+  });
+
+  it('when a compound unique index is hit concurrently, then one insert per distinct key wins', async () => {
+    const c = db().collection('contract_compound');
+    await c.createIndex({ register: 1, serial: 1 }, { unique: true });
+    const attempts = Array.from({ length: 60 }, (_, i) => ({ register: 'r', serial: (i % 3) + 1 }));
+    const results = await Promise.allSettled(attempts.map((a) => c.insertOne({ ...a })));
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(3);
+    expect((await c.find().toArray()).map((d) => d.serial).sort()).to.deep.equal([1, 2, 3]);
+  });
+
+  it('when a document is saved from a stale copy, then mongoose optimistic concurrency throws VersionError', async () => {
+    const Thing = mongoose.model('ContractThing', new Schema({ title: String, n: Number }, { optimisticConcurrency: true }));
+    const created = await Thing.create({ title: 'a', n: 1 });
+    const first = await Thing.findById(created._id).orFail();
+    const second = await Thing.findById(created._id).orFail();
+    first.set('title', 'b');
+    await first.save();
+    second.set('n', 2);
+    let error: unknown;
+    try {
+      await second.save();
+    } catch (err) {
+      error = err;
+    }
+    state(`optimistic concurrency: stale save → ${(error as Error | undefined)?.name ?? 'no error'}`);
+    expect(error).to.be.instanceOf(mongoose.Error.VersionError);
+    expect((await Thing.findById(created._id).lean().orFail()).title).to.equal('b');
+  });
+
+  it('when the aggregation stages and operators the code uses run, then they give the right answers', async () => {
+    // The code may use only these: $match $group($sum, $count) $sort $skip $limit $unwind $project $set $count.
+    const c = db().collection('contract_agg');
+    await c.insertMany([
+      { office: 'a', stage: 'pilot', days: 10, tags: ['x', 'y'] },
+      { office: 'a', stage: 'pilot', days: 30, tags: ['x'] },
+      { office: 'a', stage: 'idea', days: 5, tags: [] },
+      { office: 'b', stage: 'pilot', days: 7, tags: ['y'] },
+    ]);
+    // One accumulator per $group: see the next test for why.
+    const count = await c
+      .aggregate<{ _id: string; n: number }>([{ $match: { office: { $in: ['a', 'b'] } } }, { $group: { _id: '$stage', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(count).to.deep.equal([
+      { _id: 'idea', n: 1 },
+      { _id: 'pilot', n: 3 },
+    ]);
+    const total = await c.aggregate<{ _id: string; t: number }>([{ $group: { _id: '$stage', t: { $sum: '$days' } } }, { $sort: { _id: 1 } }]).toArray();
+    expect(total).to.deep.equal([
+      { _id: 'idea', t: 5 },
+      { _id: 'pilot', t: 47 },
+    ]);
+    const counted = await c.aggregate<{ _id: string; c: number }>([{ $group: { _id: '$stage', c: { $count: {} } } }, { $sort: { _id: 1 } }]).toArray();
+    expect(counted.map((r) => r.c)).to.deep.equal([1, 3]);
+    const byOfficeAndStage = await c
+      .aggregate<{ _id: { office: string; stage: string }; n: number }>([
+        { $group: { _id: { office: '$office', stage: '$stage' }, n: { $sum: 1 } } },
+        { $sort: { '_id.office': 1, '_id.stage': 1 } },
+      ])
+      .toArray();
+    expect(byOfficeAndStage.map((r) => `${r._id.office}/${r._id.stage}=${r.n}`)).to.deep.equal(['a/idea=1', 'a/pilot=2', 'b/pilot=1']);
+    const tags = await c
+      .aggregate<{ _id: string; n: number }>([{ $unwind: '$tags' }, { $group: { _id: '$tags', n: { $sum: 1 } } }, { $sort: { n: -1, _id: 1 } }, { $skip: 1 }, { $limit: 5 }])
+      .toArray();
+    expect(tags).to.deep.equal([{ _id: 'y', n: 2 }]);
+    const [pilots] = await c.aggregate<{ n: number }>([{ $match: { stage: 'pilot' } }, { $count: 'n' }]).toArray();
+    expect(pilots?.n).to.equal(3);
+    const projected = await c.aggregate([{ $match: { office: 'b' } }, { $project: { _id: 0, office: 1 } }, { $set: { k: 1 } }]).toArray();
+    expect(projected).to.deep.equal([{ office: 'b', k: 1 }]);
+    state('aggregation: $match $group(one $sum or $count, compound _id) $sort $skip $limit $unwind $project $set $count all correct');
+  });
+
+  it('when one $group has several accumulators, then either all are right or (FerretDB v1) only the first is computed', async () => {
+    // Measured on FerretDB 1.24.2: every accumulator after the first silently returns 0. A wrong answer with no
+    // error is the worst kind, so the rule is: one accumulator per $group stage (or compute in code).
+    const c = db().collection('contract_agg');
+    const rows = await c
+      .aggregate<{ _id: string; n: number; t: number }>([{ $group: { _id: '$stage', n: { $sum: 1 }, t: { $sum: '$days' } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    const got = rows.map((r) => [r._id, r.n, r.t]);
+    const right = [['idea', 1, 5], ['pilot', 3, 47]];
+    const firstOnly = [['idea', 1, 0], ['pilot', 3, 0]];
+    expect([right, firstOnly]).to.deep.include(got);
+    state(`several accumulators in one $group: ${JSON.stringify(got) === JSON.stringify(right) ? 'all computed' : 'ONLY THE FIRST is computed, the rest return 0 silently: use one accumulator per $group'}`);
+  });
+
+  it('when other $group accumulators are tried, then the ones this engine lacks are recorded (the code must not use them)', async () => {
+    const c = db().collection('contract_agg');
+    const missing: string[] = [];
+    for (const acc of ['$min', '$max', '$first', '$last', '$push', '$addToSet', '$avg']) {
+      try {
+        const [row] = await c.aggregate<{ v: unknown }>([{ $match: { office: 'b' } }, { $group: { _id: null, v: { [acc]: '$days' } } }]).toArray();
+        // Where an accumulator exists it must be right (one document with days = 7).
+        expect(row?.v).to.deep.equal(acc === '$push' || acc === '$addToSet' ? [7] : 7);
+      } catch (err) {
+        if ((err as { code?: number }).code === undefined) throw err;
+        missing.push(acc);
+      }
+    }
+    state(`$group accumulators NOT implemented: ${missing.length ? missing.join(' ') : 'none'} (compute these in code)`);
+  });
+
+  it('when a file goes through GridFS, then the same bytes come back', async () => {
+    const bucket = new GridFSBucket(db(), { bucketName: 'contract' });
+    const bytes = Buffer.alloc(600_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) % 251;
+    const id = await new Promise<unknown>((resolve, reject) => {
+      const upload = bucket.openUploadStream('file.bin', { chunkSizeBytes: 255 * 1024 });
+      Readable.from([bytes]).pipe(upload).on('finish', () => resolve(upload.id)).on('error', reject);
+    });
+    const back = await buffer(bucket.openDownloadStream(id as never));
+    state(`GridFS: ${bytes.length} bytes in ${Math.ceil(bytes.length / (255 * 1024))} chunks round-tripped intact: ${back.equals(bytes)}`);
+    expect(back.equals(bytes)).to.equal(true);
+  });
+
+  it('when 50 clients $inc one counter at once, then the result is recorded (the code never relies on it)', async () => {
+    const c = db().collection('contract_inc');
+    await c.insertOne({ _id: 'counter' as never, seq: 0 });
+    const values = await Promise.all(
+      Array.from({ length: 50 }, () => c.findOneAndUpdate({ _id: 'counter' as never }, { $inc: { seq: 1 } }, { returnDocument: 'after' })),
+    );
+    const distinct = new Set(values.map((v) => v?.seq)).size;
+    const final = (await c.findOne({ _id: 'counter' as never }))?.seq as number;
+    state(`$inc read-modify-write, 50 concurrent: ${distinct} distinct values returned, counter ended at ${final} (${final === 50 ? 'atomic here' : 'NOT atomic: never use $inc for numbers that must not repeat'})`);
+    expect(final).to.be.within(1, 50);
+  });
+
+  it('when a multi-document transaction is tried, then it either commits whole or leaves nothing behind', async () => {
+    const session = mongoose.connection.getClient().startSession();
+    let outcome = 'supported';
+    try {
+      await session.withTransaction(async () => {
+        await db().collection('contract_tx').insertOne({ a: 1 }, { session });
+      });
+    } catch (err) {
+      outcome = `refused (${(err as Error).message.slice(0, 60)})`;
+    } finally {
+      await session.endSession();
+    }
+    const left = await db().collection('contract_tx').countDocuments({});
+    state(`transactions: ${outcome}; documents left: ${left}`);
+    expect(left).to.equal(outcome === 'supported' ? 1 : 0);
+  });
+});
