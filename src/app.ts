@@ -20,6 +20,8 @@ import { userRoutes } from './features/users/user.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { charterRoutes } from './features/charters/charter.routes.js';
 import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
+import { meetingRoutes } from './features/meetings/meeting.routes.js';
+import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { User } from './features/users/user.model.js';
 import type { Clock } from './lib/index.js';
 import { contextOf } from './features/access/context.js';
@@ -145,7 +147,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable }).router);
   const featureDeps = { table: routeTable, api, config, settings: config.auth };
-  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes]) {
+  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, memoRoutes, meetingRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);
     app.use('/api/v1', apiRoutes.router);

@@ -23,6 +23,10 @@ export interface Me {
 const MENU: readonly { href: string; key: string; roles: readonly Role[] | 'all' }[] = [
   { href: '/', key: 'nav.home', roles: 'all' },
   { href: '/initiatives', key: 'nav.initiatives', roles: 'all' },
+  { href: '/meetings', key: 'nav.meetings', roles: 'all' },
+  { href: '/meetings/signing', key: 'nav.signing', roles: ['head'] },
+  { href: '/decisions', key: 'nav.decisions', roles: 'all' },
+  { href: '/memo-registers', key: 'nav.memoRegisters', roles: ['admin', 'innovation_officer'] },
   { href: '/users', key: 'nav.people', roles: 'all' },
   { href: '/admin/offices', key: 'nav.offices', roles: ['admin'] },
   { href: '/admin/users', key: 'nav.users', roles: ['admin'] },

@@ -39,6 +39,10 @@ export function viewHelpers(): Record<string, (...args: unknown[]) => unknown> {
       const d = value instanceof Date ? value : new Date(String(value));
       return Number.isNaN(d.getTime()) ? '' : dhakaDateOf(d);
     },
+    /** {{add i 1}}: row numbers counted from one. */
+    add(...args: unknown[]) {
+      return plain(args).reduce<number>((sum, v) => sum + Number(v), 0);
+    },
     concat(...args: unknown[]) {
       return plain(args).map(String).join('');
     },
