@@ -8,6 +8,8 @@ import { RULES, type Action } from '../../src/features/access/policy.js';
 import type { RouteInfo } from '../../src/features/access/routes.js';
 import { issueToken } from '../../src/features/auth/auth.service.js';
 import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
+import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
+import { MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
 import { User, ROLES, type Role } from '../../src/features/users/user.model.js';
 import { fixedClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
@@ -121,6 +123,25 @@ describe('access matrix: route × role × office scope', function () {
             const t = await Transition.create({ initiative: initiative._id, office: office._id, from: 'idea', to: 'pilot', status: 'pending', proposedBy: { name: 'x' }, proposedAt: new Date() });
             values[p] = String(t._id);
           }
+          break;
+        }
+        case 'meetingId': {
+          office ??= await createOffice({ parent: district, level: 'upazila' });
+          // A draft: actions that need another status answer 409, which is the guard letting the call through.
+          const m = await Meeting.create({ office: office._id, kind: 'review', subject: 'ম্যাট্রিক্স সভা', chair: { text: 'সভাপতি' }, startsAt: new Date(), series: 'matrix' });
+          values[p] = String(m._id);
+          break;
+        }
+        case 'decisionId': {
+          office ??= await createOffice({ parent: district, level: 'upazila' });
+          const d = await ActionItem.create({ meeting: office._id, office: office._id, text: 'ম্যাট্রিক্স সিদ্ধান্ত', status: 'open' });
+          values[p] = String(d._id);
+          break;
+        }
+        case 'registerId': {
+          office ??= await createOffice({ parent: district, level: 'upazila' });
+          const r = await MemoRegister.create({ office: office._id, name: 'ম্যাট্রিক্স বহি', layout: '2014', segments: ['ministry', 'department', 'geo', 'branch', 'subject', 'file', 'year'].map((key, i) => ({ key, value: '1', width: [2, 2, 4, 3, 2, 3, 2][i] })) });
+          values[p] = String(r._id);
           break;
         }
         default:

@@ -3,6 +3,9 @@ import { loadConfig } from '../../src/config.js';
 import { Charter } from '../../src/features/charters/charter.model.js';
 import { Initiative } from '../../src/features/initiatives/initiative.model.js';
 import { Office } from '../../src/features/offices/office.model.js';
+import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
+import { MemoNumber, MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
+import { NEXT_MEETING_SUBJECT, PAST_MEETING_SUBJECT } from '../../src/features/seed/demo-meetings.js';
 import { seedDemo } from '../../src/features/seed/index.js';
 import { User } from '../../src/features/users/user.model.js';
 import { isStuck } from '../../src/features/initiatives/initiative.service.js';
@@ -17,7 +20,7 @@ describe('demo seed', function () {
   it('when seeded twice, then the demo exists once: offices, one user per role, initiatives, the sample charter', async () => {
     const config = loadConfig({ DATA_DIR: path.join(testDatabase().tmpDir, 'seed'), DEMO_PASSWORD: 'demo-password-9' });
     const first = await seedDemo({ config, logger: testLogger });
-    const counts = async () => [await Office.countDocuments(), await User.countDocuments(), await Initiative.countDocuments(), await Charter.countDocuments()];
+    const counts = async () => [await Office.countDocuments(), await User.countDocuments(), await Initiative.countDocuments(), await Charter.countDocuments(), await Meeting.countDocuments(), await MemoRegister.countDocuments(), await MemoNumber.countDocuments(), await ActionItem.countDocuments()];
     const after1 = await counts();
     const second = await seedDemo({ config, logger: testLogger });
     expect(await counts()).to.deep.equal(after1);
@@ -35,5 +38,23 @@ describe('demo seed', function () {
     expect(stuck.map((i) => i.titleEn)).to.deep.equal(['Safe movement for women']);
     const charter = await Charter.findOne().lean();
     expect(charter?.services).to.have.length(13);
+  });
+
+  it('when seeded, then the headquarters has a 2014 register, a past review meeting signed and issued with open decisions, and the next meeting in draft reviewing them', async () => {
+    const hq = await Office.findOne({ code: 'dwa-hq' }).lean();
+    const registers = await MemoRegister.find({ office: hq!._id }).lean();
+    expect(registers).to.have.length(1);
+    expect(registers[0]).to.include({ layout: '2014', separator: '-', isDefault: true });
+    const past = await Meeting.findOne({ subject: PAST_MEETING_SUBJECT }).lean();
+    expect(past?.status).to.equal('issued');
+    expect(past?.memoNumber).to.equal('৩২.০১.০০০০.০২১.২৫.০১১.২০-১');
+    expect(past?.signedBy?.designation).to.equal('মহাপরিচালক');
+    expect(past?.contentHash).to.match(/^[0-9a-f]{64}$/);
+    const items = await ActionItem.find({ meeting: past!._id }).lean();
+    expect(items).to.have.length(3);
+    expect(items.every((d) => d.status === 'open')).to.equal(true);
+    const next = await Meeting.findOne({ subject: NEXT_MEETING_SUBJECT }).lean();
+    expect(next?.status).to.equal('draft');
+    expect(String(next?.previous)).to.equal(String(past!._id));
   });
 });

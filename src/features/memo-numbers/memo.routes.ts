@@ -43,6 +43,7 @@ export function memoRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): {
     res.json({ items: out.items.map(numberView), total: out.total, lastSerial: out.lastSerial, page: q.page, pageSize: q.pageSize });
   });
   api.post('/memo-registers/:registerId/numbers', 'memo.claim', async (req, res) => {
+    await getRegister(actorOf(req), String(req.params.registerId)); // 404 outside scope, before reading the body
     const out = await claimForLetter(ctxOf(req), String(req.params.registerId), parseOrThrow(claimSchema, req.body ?? {}));
     res.status(out.existing ? 200 : 201).json({ memoNumber: out.number, serial: out.serial, issuedAt: out.issuedAt, existing: out.existing, register: String(out.register._id) });
   });
@@ -88,6 +89,7 @@ export function memoRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): {
     });
   });
   pages.post('/memo-registers/:registerId/numbers', 'memo.claim', async (req, res) => {
+    await getRegister(actorOf(req), String(req.params.registerId));
     try {
       const out = await claimForLetter(ctxOf(req), String(req.params.registerId), parseOrThrow(claimSchema, { subject: (req.body as { subject?: string }).subject ?? '' }));
       flash(req, 'success', { bn: `নম্বর নেওয়া হয়েছে: ${out.number}`, en: `Number taken: ${out.number}` });

@@ -12,6 +12,7 @@ import { markOfficesChanged } from '../offices/office-tree.js';
 import { searchKey } from '../../lib/index.js';
 import { hashPassword } from '../users/password.js';
 import { seedDemoInitiatives } from './demo-initiatives.js';
+import { seedDemoMeetings } from './demo-meetings.js';
 import { User, type Role } from '../users/user.model.js';
 
 export interface SeedReport {
@@ -129,6 +130,7 @@ export async function seedDemo(deps: { config: Config; logger: Logger }): Promis
   }
   if (offices || users) logger.info({ offices, users }, 'demo data seeded');
   await seedDemoInitiatives({ logger, now: new Date() });
+  await seedDemoMeetings({ logger, now: new Date() });
   return {
     created: { offices, users },
     logins: DEMO_USERS.map((u) => ({ username: u.username, role: u.role })),
