@@ -21,6 +21,9 @@ import { auditRoutes } from './features/audit/audit.routes.js';
 import { charterRoutes } from './features/charters/charter.routes.js';
 import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
 import { meetingRoutes } from './features/meetings/meeting.routes.js';
+import { meetingMail } from './features/meetings/meeting.mail.js';
+import { setMeetingHooks } from './features/meetings/meeting.service.js';
+import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { User } from './features/users/user.model.js';
 import type { Clock } from './lib/index.js';
@@ -44,6 +47,8 @@ export interface AppDeps {
   readonly clock: Clock;
   /** Signs session cookies (main.ts resolves SESSION_SECRET or the development one). */
   readonly sessionSecret?: string;
+  /** Outgoing mail (main.ts creates one from the SMTP settings; without one, createApp makes its own). */
+  readonly mailer?: Mailer;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -53,6 +58,14 @@ export function createApp(deps: AppDeps): express.Express {
   const routeTable: RouteTable = [];
   app.locals.clock = clock;
   app.locals.routeTable = routeTable;
+  // Creating a transport opens no connection; mail is sent only when a meeting needs it.
+  const mailer = deps.mailer ?? createMailer(config.mail, logger);
+  const mail = meetingMail(mailer, config.mail.from, logger, config.publicUrl);
+  setMeetingHooks({
+    // Mail never holds up the answer: it goes out after the change is saved, and a failure is only logged.
+    noticeChanged: async (m, method) => void mail.noticeChanged(m, method),
+    afterIssue: async (m) => void mail.minutesIssued(m),
+  });
 
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', parseTrustProxy(config.trustProxy));

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
+import { createMailer } from './platform/mail/mailer.js';
 import { ConfigError, PROJECT_ROOT, loadConfig, type Config } from './config.js';
 import { systemClock } from './lib/index.js';
 import { resolveSessionSecret } from './platform/auth/session.js';
@@ -65,7 +66,9 @@ export async function start(env: Record<string, string | undefined>): Promise<Ru
     await initiativeReadModel.all();
 
     const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
-    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret });
+    const mailer = createMailer(config.mail, logger);
+    undo.push({ name: 'mail', run: () => mailer.close() });
+    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret, mailer });
     const server = http.createServer(app);
     server.listen(config.port, config.host);
     await once(server, 'listening');

@@ -1,7 +1,7 @@
 // Meeting pages and API: schedule, minutes editor, submit/return/sign/issue, signing queue, decisions.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { dhakaDateOf, dhakaPartsOf, formatDualDate, toBanglaDigits, type Clock } from '../../lib/index.js';
+import { dhakaDateOf, formatDualDate, type Clock } from '../../lib/index.js';
 import { AppError, ValidationError } from '../../platform/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
@@ -46,15 +46,9 @@ import {
   updateMeeting,
 } from './meeting.service.js';
 import { decisionView, meetingView } from './meeting.views.js';
+import { timeLineBn } from './meeting.time.js';
 
 const clockOf = (req: Request) => req.app.locals.clock as Clock;
-
-export function timeLineBn(d: Date): string {
-  const p = dhakaPartsOf(d);
-  const period = p.hour < 12 ? 'সকাল' : p.hour < 15 ? 'দুপুর' : p.hour < 18 ? 'বিকাল' : 'সন্ধ্যা';
-  const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
-  return `${period} ${toBanglaDigits(String(h12))}.${toBanglaDigits(String(p.minute).padStart(2, '0'))} ঘটিকা`;
-}
 
 export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): { pages: Routes; apiRoutes: Routes } {
   const pages = new Routes(deps.table, 'page');
