@@ -24,7 +24,11 @@ import { meetingRoutes } from './features/meetings/meeting.routes.js';
 import { meetingMail } from './features/meetings/meeting.mail.js';
 import { setMeetingHooks } from './features/meetings/meeting.service.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
+import type { PdfRenderer } from './platform/pdf/index.js';
+import { lazyPdfRenderer } from './platform/pdf/shared.js';
+import { storeIssuedPdf } from './features/meetings/minutes-pdf.js';
 import { memoRoutes } from './features/memo-numbers/memo.routes.js';
+import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
 import { User } from './features/users/user.model.js';
 import type { Clock } from './lib/index.js';
 import { contextOf } from './features/access/context.js';
@@ -49,6 +53,8 @@ export interface AppDeps {
   readonly sessionSecret?: string;
   /** Outgoing mail (main.ts creates one from the SMTP settings; without one, createApp makes its own). */
   readonly mailer?: Mailer;
+  /** The warm Chromium for documents (main.ts starts one; without it a shared one starts on first use). */
+  readonly pdf?: PdfRenderer;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -61,10 +67,21 @@ export function createApp(deps: AppDeps): express.Express {
   // Creating a transport opens no connection; mail is sent only when a meeting needs it.
   const mailer = deps.mailer ?? createMailer(config.mail, logger);
   const mail = meetingMail(mailer, config.mail.from, logger, config.publicUrl);
+  const pdf = deps.pdf ? () => deps.pdf! : lazyPdfRenderer(config, logger);
   setMeetingHooks({
     // Mail never holds up the answer: it goes out after the change is saved, and a failure is only logged.
     noticeChanged: async (m, method) => void mail.noticeChanged(m, method),
-    afterIssue: async (m) => void mail.minutesIssued(m),
+    // The issued PDF is rendered once, now, and stored; a failure leaves it to the first download.
+    afterIssue: async (m) => {
+      let file: { filename: string; content: Buffer } | undefined;
+      try {
+        const stored = await storeIssuedPdf(pdf(), m, config.publicUrl);
+        file = { filename: `minutes-${String(m._id)}.pdf`, content: stored.data };
+      } catch (err) {
+        logger.error({ err, meeting: String(m._id) }, 'issued minutes PDF could not be rendered at issue');
+      }
+      void mail.minutesIssued(m, file);
+    },
   });
 
   app.disable('x-powered-by');
@@ -159,8 +176,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auth.pages.router);
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable }).router);
-  const featureDeps = { table: routeTable, api, config, settings: config.auth };
-  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, memoRoutes, meetingRoutes]) {
+  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf };
+  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);
     app.use('/api/v1', apiRoutes.router);

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { createMailer } from './platform/mail/mailer.js';
+import { createPdfRenderer } from './platform/pdf/index.js';
 import { ConfigError, PROJECT_ROOT, loadConfig, type Config } from './config.js';
 import { systemClock } from './lib/index.js';
 import { resolveSessionSecret } from './platform/auth/session.js';
@@ -68,7 +69,11 @@ export async function start(env: Record<string, string | undefined>): Promise<Ru
     const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
     const mailer = createMailer(config.mail, logger);
     undo.push({ name: 'mail', run: () => mailer.close() });
-    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret, mailer });
+    // One warm Chromium for documents, started now so the first PDF does not wait for it.
+    const pdf = createPdfRenderer({ executablePath: config.pdf.executablePath, poolSize: config.pdf.poolSize, logger });
+    undo.push({ name: 'pdf renderer', run: () => pdf.close() });
+    await pdf.start().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Chromium did not start; documents will retry on first use'));
+    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret, mailer, pdf });
     const server = http.createServer(app);
     server.listen(config.port, config.host);
     await once(server, 'listening');

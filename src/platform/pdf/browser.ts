@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer';
 
-export type { Browser, Page } from 'puppeteer';
+export type { Browser, HTTPRequest, Page } from 'puppeteer';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -32,6 +32,22 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-extensions',
   '--font-render-hinting=none',
+];
+
+/**
+ * Flags for the document (PDF) browser only. Request interception already blocks every request a document
+ * makes; these close the paths that bypass interception (preconnect, DNS prefetch, anything Chromium fetches
+ * by itself): all traffic, loopback included, is sent to a proxy on the discard port, which refuses it.
+ * The e2e tests' browser must reach the app on 127.0.0.1, so these are not in CHROMIUM_ARGS.
+ */
+export const DOCUMENT_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+  '--disable-domain-reliability',
+  '--disable-features=Translate,MediaRouter,OptimizationHints,InterestFeedContentSuggestions',
+  '--mute-audio',
+  '--hide-scrollbars',
 ];
 
 export async function launchBrowser(options: { executablePath?: string; extra?: Partial<LaunchOptions> } = {}): Promise<Browser> {
