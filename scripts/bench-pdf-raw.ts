@@ -24,6 +24,8 @@ export interface CeilingRun {
   readonly peakRssMb: { readonly node: number; readonly browser: number; readonly total: number };
   /** Total RSS after the warm-up and at the end of the run: a flat memory profile keeps these close. */
   readonly rssMbStartEnd: readonly [number, number];
+  /** Total memory (MB) after every tenth of the run. */
+  readonly rssMbTrace: readonly number[];
 }
 
 export interface RawCeilingOptions {
@@ -90,6 +92,8 @@ async function measure(
   const rssStart = sample();
   const sampler = setInterval(sample, 100);
   const times: number[] = [];
+  const trace: number[] = [];
+  const step = Math.max(1, Math.floor(documents / 10));
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -98,6 +102,7 @@ async function measure(
         const t = performance.now();
         await renderOne();
         times.push(performance.now() - t);
+        if (times.length % step === 0) trace.push(mb(sample()));
       }
     }),
   );
@@ -114,6 +119,7 @@ async function measure(
     p95Ms: Math.round(percentile(times, 95)),
     peakRssMb: { node: mb(peak.node), browser: mb(peak.browser), total: mb(peak.total) },
     rssMbStartEnd: [mb(rssStart), mb(rssEnd)],
+    rssMbTrace: trace,
   };
 }
 
@@ -180,7 +186,7 @@ function format(r: CeilingRun): string {
   return (
     `${r.engine.padEnd(11)} c=${r.concurrency}  n=${r.documents}  ${String(r.pdfsPerSecond).padStart(6)} PDFs/s  ` +
     `p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  peak RSS node ${r.peakRssMb.node} MB + Chromium PSS ${r.peakRssMb.browser} MB = ${r.peakRssMb.total} MB  ` +
-    `(total ${r.rssMbStartEnd[0]} → ${r.rssMbStartEnd[1]} MB)`
+    `(total ${r.rssMbStartEnd[0]} → ${r.rssMbStartEnd[1]} MB; every tenth: ${r.rssMbTrace.join(' ')})`
   );
 }
 

@@ -10,6 +10,7 @@ import { issueToken } from '../../src/features/auth/auth.service.js';
 import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
 import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
 import { MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
+import { VerifyCode } from '../../src/features/meetings/minutes-pdf.js';
 import { User, ROLES, type Role } from '../../src/features/users/user.model.js';
 import { fixedClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
@@ -130,6 +131,15 @@ describe('access matrix: route × role × office scope', function () {
           // A draft: actions that need another status answer 409, which is the guard letting the call through.
           const m = await Meeting.create({ office: office._id, kind: 'review', subject: 'ম্যাট্রিক্স সভা', chair: { text: 'সভাপতি' }, startsAt: new Date(), series: 'matrix' });
           values[p] = String(m._id);
+          break;
+        }
+        case 'code': {
+          // A public verification code of issued minutes (the PDF itself is rendered on the first download).
+          office ??= await createOffice({ parent: district, level: 'upazila' });
+          const code = `MATRIX${Math.random().toString(36).slice(2, 12).toUpperCase()}`;
+          const m = await Meeting.create({ office: office._id, kind: 'review', subject: 'যাচাই সভা', chair: { text: 'সভাপতি' }, startsAt: new Date(), series: 'matrix', status: 'issued', memoNumber: '১.১-১', issuedAt: new Date(), verifyCode: code });
+          await VerifyCode.create({ _id: code, meeting: m._id });
+          values[p] = code;
           break;
         }
         case 'decisionId': {

@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { renderInitiativeProfilePdf, renderMinutesHtml, renderMinutesPdf, type MinutesDocument } from '../../src/features/documents/index.js';
+import {
+  renderInitiativeProfilePdf,
+  renderMinutesHtml,
+  renderMinutesPdf,
+  type MinutesDocument,
+} from '../../src/features/documents/index.js';
 import { sampleMinutesDocument } from '../../src/features/documents/sample.js';
 import { formatDualDate } from '../../src/lib/date-format.js';
 import { createPdfRenderer, type PdfRenderer } from '../../src/platform/pdf/index.js';
@@ -24,7 +29,10 @@ function save(pdf: Uint8Array): string {
 }
 const layoutText = (pdf: Uint8Array) => execFileSync('pdftotext', ['-layout', save(pdf), '-']).toString('utf8');
 const readingText = (pdf: Uint8Array) => execFileSync('pdftotext', [save(pdf), '-']).toString('utf8');
-const pdfInfo = (pdf: Uint8Array) => execFileSync('pdfinfo', [save(pdf)]).toString('utf8').normalize('NFC');
+const pdfInfo = (pdf: Uint8Array) =>
+  execFileSync('pdfinfo', [save(pdf)])
+    .toString('utf8')
+    .normalize('NFC');
 const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, '');
 /** Pages of pdftotext output (form feed between pages; the last one is followed by a trailing \f). */
 const pagesOf = (text: string) => text.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim() !== '');
@@ -167,7 +175,13 @@ describe('Minutes PDF (real Chromium, poppler)', function () {
     const hostile = '<b>x</b><script>document.title="pwned"</script>';
     const tricky = sampleMinutesDocument({
       subject: `বিষয় ${hostile}`,
-      items: [{ topic: hostile, paragraphs: [`প্রথম অনুচ্ছেদ ${hostile}\n\nদ্বিতীয় অনুচ্ছেদ`], decisions: [{ text: hostile, implementers: '<i>কেউ</i>' }] }],
+      items: [
+        {
+          topic: hostile,
+          paragraphs: [`প্রথম অনুচ্ছেদ ${hostile}\n\nদ্বিতীয় অনুচ্ছেদ`],
+          decisions: [{ text: hostile, implementers: '<i>কেউ</i>' }],
+        },
+      ],
       letterhead: { ...doc.letterhead, logoDataUrl: 'javascript:alert(1)' },
     });
     const html = renderMinutesHtml(tricky);
@@ -195,7 +209,11 @@ describe('Minutes PDF (real Chromium, poppler)', function () {
       expect(page).to.include(squash('বাস্তবায়নে'));
     }
     // Rows are not split: each decision is printed whole, on exactly one page.
-    for (let i = 1; i <= 80; i++) expect(tablePages.filter((p) => p.includes(`সিদ্ধান্তপাঠ${i}শেষ`)), `row ${i}`).to.have.length(1);
+    for (let i = 1; i <= 80; i++)
+      expect(
+        tablePages.filter((p) => p.includes(`সিদ্ধান্তপাঠ${i}শেষ`)),
+        `row ${i}`,
+      ).to.have.length(1);
   });
 
   it('when the sample page 1 is rasterised at 200 dpi, then a PNG is written for a visual check', () => {
@@ -228,7 +246,8 @@ describe('Minutes PDF (real Chromium, poppler)', function () {
       meta: { title: 'উদ্যোগের বিবরণ', subject: 'অনলাইনে নাগরিক সনদ', author: 'উপজেলা নির্বাহী অফিসারের কার্যালয়', language: 'bn' },
     });
     const text = squash(readingText(pdf));
-    for (const s of ['অনলাইনে নাগরিক সনদ', 'সেবা সহজিকরণ', 'পাইলটিং', '৭ দিন', 'সময় লাগত ৭ দিন।', 'মুদ্রণের তারিখ']) expect(text).to.include(squash(s));
+    for (const s of ['অনলাইনে নাগরিক সনদ', 'সেবা সহজিকরণ', 'পাইলটিং', '৭ দিন', 'সময় লাগত ৭ দিন।', 'মুদ্রণের তারিখ'])
+      expect(text).to.include(squash(s));
     expect(pdfInfo(pdf)).to.match(/Title:\s+উদ্যোগের বিবরণ/);
   });
 });

@@ -1,11 +1,12 @@
 // The PDF renderer against the real Debian Chromium: no JavaScript, no network, crash and hang recovery, a
 // bounded queue and a clean shutdown. No database is needed.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { PDFDocument } from 'pdf-lib';
 import {
@@ -42,7 +43,9 @@ function html(body: string, head = ''): string {
 /** A long table: slow enough to lay out and print that a render can be interrupted or time out. */
 function bigDocument(rows: number): string {
   const row = (i: number) => `<tr><td>${i}</td><td>সিদ্ধান্ত বাস্তবায়ন অগ্রগতি পর্যালোচনা ${i}</td><td>উপজেলা আইসিটি অফিসার</td></tr>`;
-  return html(`<table border="1"><thead><tr><th>ক্রমিক</th><th>সিদ্ধান্ত</th><th>বাস্তবায়নে</th></tr></thead><tbody>${Array.from({ length: rows }, (_, i) => row(i)).join('')}</tbody></table>`);
+  return html(
+    `<table border="1"><thead><tr><th>ক্রমিক</th><th>সিদ্ধান্ত</th><th>বাস্তবায়নে</th></tr></thead><tbody>${Array.from({ length: rows }, (_, i) => row(i)).join('')}</tbody></table>`,
+  );
 }
 
 interface ProcInfo {
@@ -71,9 +74,14 @@ function processes(): ProcInfo[] {
 function liveChromiumProcesses(browserPid: number): ProcInfo[] {
   const all = processes();
   const family = new Set<number>([browserPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const p of all) if (family.has(p.ppid) && !family.has(p.pid)) (family.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (family.has(p.ppid) && !family.has(p.pid)) {
+        family.add(p.pid);
+        grew = true;
+      }
+    }
   }
   return all.filter((p) => (p.pgrp === browserPid || family.has(p.pid)) && p.state !== 'Z' && p.pid !== process.pid);
 }
@@ -167,7 +175,9 @@ describe('PdfRenderer (real Chromium)', function () {
 
   it("when a document loads one of the renderer's own assets, then it is served from memory", async () => {
     renderer.registerAsset('/test-asset.css', { contentType: 'text/css', body: 'p.x::after { content: "ASSET-SERVED"; }' });
-    const pdf = await renderer.render(html('<p class="x">লেখা </p>', `<link rel="stylesheet" href="${renderer.assetUrl('/test-asset.css')}">`));
+    const pdf = await renderer.render(
+      html('<p class="x">লেখা </p>', `<link rel="stylesheet" href="${renderer.assetUrl('/test-asset.css')}">`),
+    );
     expect(pdfToText(pdf)).to.include('ASSET-SERVED');
   });
 
@@ -305,6 +315,30 @@ describe('PdfRenderer (real Chromium)', function () {
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(PdfRendererClosedError);
+  });
+
+  it('when the node process dies without close() (SIGKILL), then its Chromium exits by itself', async () => {
+    const rendererModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/platform/pdf/index.ts');
+    const script = path.join(TMP, 'orphan.mts');
+    fs.writeFileSync(
+      script,
+      `import { createPdfRenderer } from ${JSON.stringify(rendererModule)};
+       const r = createPdfRenderer({ poolSize: 1 });
+       await r.start();
+       await r.render('<p>x</p>');
+       console.log('PID ' + r.browserPid);
+       process.kill(process.pid, 'SIGKILL');`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => child.on('exit', r));
+    const pid = Number(/PID (\d+)/.exec(out)?.[1]);
+    expect(pid, `child output: ${out}`).to.be.greaterThan(0);
+    browserPids.add(pid);
+    const deadline = Date.now() + 10_000;
+    while (liveChromiumProcesses(pid).length > 0 && Date.now() < deadline) await sleep(100);
+    expect(liveChromiumProcesses(pid)).to.deep.equal([]);
   });
 
   it('when the shared renderer is closed, then none of the browsers this suite started has a live process', async () => {

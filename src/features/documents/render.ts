@@ -47,7 +47,9 @@ const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;charset=[\w-]
 
 hbs.registerHelper('paragraphs', (text: unknown) => new hbs.SafeString(textToParagraphsHtml(text as string | undefined)));
 hbs.registerHelper('serial', (index: unknown) => toBanglaDigits(Number(index) + 1));
-hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : ''));
+hbs.registerHelper('join', (list: unknown, sep: unknown) =>
+  Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : '',
+);
 // "১৪ আশ্বিন ১৪৩২ বঙ্গাব্দ / ২৯ সেপ্টেম্বর ২০২৫ খ্রিষ্টাব্দ" → one line per calendar.
 hbs.registerHelper('dateLines', (s: unknown) => (typeof s === 'string' ? s.split(/\s+\/\s+/) : []));
 // Only a base64 data: image is ever printed as an image source; anything else is dropped.

@@ -62,7 +62,13 @@ export function sampleMinutesDocument(overrides: Partial<MinutesDocument> = {}):
     attendance: [
       { name: '(নাম)', designation: 'উপজেলা নির্বাহী অফিসার', office: 'উপজেলা নির্বাহী অফিসারের কার্যালয়', present: true },
       { name: '(নাম)', designation: 'উপজেলা আইসিটি অফিসার', office: 'উপজেলা তথ্য ও যোগাযোগ প্রযুক্তি কার্যালয়', present: true },
-      { name: '(নাম)', designation: 'উপজেলা মহিলা বিষয়ক কর্মকর্তা', office: 'উপজেলা মহিলা বিষয়ক কার্যালয়', present: false, remark: 'অনুপস্থিত (ছুটিতে)' },
+      {
+        name: '(নাম)',
+        designation: 'উপজেলা মহিলা বিষয়ক কর্মকর্তা',
+        office: 'উপজেলা মহিলা বিষয়ক কার্যালয়',
+        present: false,
+        remark: 'অনুপস্থিত (ছুটিতে)',
+      },
     ],
     draft: false,
     verification: { code: 'K7QX-94MD', url: 'https://udbhabon.example.gov.bd/verify/K7QX-94MD' },

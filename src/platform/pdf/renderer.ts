@@ -72,6 +72,8 @@ export interface PdfRendererStats {
   readonly relaunches: number;
   /** Requests from document pages that were aborted. */
   readonly blockedRequests: number;
+  /** Renderer assets answered from memory (Chromium caches them per page, so far fewer than renders). */
+  readonly assetsServed: number;
   /** Accepted renders not yet finished (rendering + waiting). */
   readonly inFlight: number;
   readonly pages: number;
@@ -86,7 +88,10 @@ export class PdfQueueFullError extends AppError {
   readonly code = 'pdf_queue_full';
   constructor(limit: number) {
     super(
-      { bn: 'এই মুহূর্তে অনেক নথি তৈরি হচ্ছে। কিছুক্ষণ পর আবার চেষ্টা করুন।', en: 'Too many documents are being prepared. Please try again shortly.' },
+      {
+        bn: 'এই মুহূর্তে অনেক নথি তৈরি হচ্ছে। কিছুক্ষণ পর আবার চেষ্টা করুন।',
+        en: 'Too many documents are being prepared. Please try again shortly.',
+      },
       { limit },
     );
   }
@@ -194,7 +199,7 @@ export class PdfRenderer {
   private closing = false;
   private closed: Promise<void> | undefined;
   private inFlight = 0;
-  private counters = { renders: 0, failures: 0, timeouts: 0, rejected: 0, relaunches: 0, blockedRequests: 0 };
+  private counters = { renders: 0, failures: 0, timeouts: 0, rejected: 0, relaunches: 0, blockedRequests: 0, assetsServed: 0 };
 
   constructor(options: PdfRendererOptions = {}) {
     this.poolSize = Math.max(1, options.poolSize ?? os.availableParallelism());
@@ -296,7 +301,9 @@ export class PdfRenderer {
       }
       if (err instanceof AppError) throw err;
       const browserGone = !slot?.alive;
-      throw new PdfRenderError(browserGone ? 'the browser stopped during the render' : (err as Error)?.message ?? String(err), { cause: err });
+      throw new PdfRenderError(browserGone ? 'the browser stopped during the render' : ((err as Error)?.message ?? String(err)), {
+        cause: err,
+      });
     } finally {
       if (ok) {
         this.pool.release(page).catch(noop);
@@ -400,6 +407,7 @@ export class PdfRenderer {
     if (url.startsWith(`${PDF_ASSET_ORIGIN}/`) && req.method() === 'GET') {
       const asset = this.assets.get(new URL(url).pathname);
       if (asset) {
+        this.counters.assetsServed++;
         req
           .respond({
             status: 200,
@@ -442,6 +450,9 @@ export class PdfRenderer {
           handleSIGHUP: false,
           // Calls left behind by a timed-out render must not linger for Puppeteer's default 3 minutes.
           protocolTimeout: this.renderTimeoutMs + 5_000,
+          // DevTools over a pipe, not a WebSocket: if this process dies without close() (SIGKILL, OOM), the pipe
+          // closes and Chromium exits by itself instead of living on as an orphan.
+          pipe: true,
         },
       });
     } catch (err) {
