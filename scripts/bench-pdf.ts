@@ -19,6 +19,7 @@ import { hashPassword } from '../src/features/users/password.js';
 import { User } from '../src/features/users/user.model.js';
 import { systemClock } from '../src/lib/index.js';
 import { createPdfRenderer } from '../src/platform/pdf/index.js';
+import { sampleMinutesDocument } from '../src/features/documents/sample.js';
 import { processGroupRss, rawCeiling } from './bench-pdf-raw.js';
 import { withDatabase } from './lib/with-database.js';
 
@@ -41,27 +42,22 @@ export async function run(): Promise<number> {
     const office = await Office.create({ code: 'bench-upz', nameBn: 'উপজেলা নির্বাহী অফিসারের কার্যালয়', addressBn: 'পাইকগাছা, খুলনা।', level: 'upazila', ancestors: [] });
     await markOfficesChanged();
     await User.create({ username: 'bench-officer', nameBn: 'বেঞ্চ', designationBn: 'ইনোভেশন অফিসার', office: office._id, roles: ['innovation_officer'], passwordHash: await hashPassword(PASSWORD) });
-    // The sample minutes (shared/samples/minutes-sample.md) as a draft meeting.
+    // The sample minutes (shared/samples/minutes-sample.md, as the document tests use it) as a draft meeting.
+    const sample = sampleMinutesDocument();
     const meeting = await Meeting.create({
-      office: office._id, kind: 'innovation_team', subject: 'উপজেলা ইনোভেশন টিমের সেপ্টেম্বর/২০২৫ মাসের সভার কার্যবিবরণী।', chair: { text: 'উপজেলা নির্বাহী অফিসার, পাইকগাছা, খুলনা।' }, venue: 'উপজেলা পরিষদ সভাকক্ষ', startsAt: new Date('2025-09-28T05:00:00Z'), series: 'bench',
-      attendance: [
-        { name: '(নাম)', designation: 'উপজেলা নির্বাহী অফিসার', office: 'উপজেলা নির্বাহী অফিসারের কার্যালয়', present: true },
-        { name: '(নাম)', designation: 'উপজেলা আইসিটি অফিসার', office: 'উপজেলা তথ্য ও যোগাযোগ প্রযুক্তি কার্যালয়', present: true },
-        { name: '(নাম)', designation: 'উপজেলা মহিলা বিষয়ক কর্মকর্তা', office: 'উপজেলা মহিলা বিষয়ক কার্যালয়', present: false, reason: 'ছুটিতে' },
-      ],
+      office: office._id,
+      kind: 'innovation_team',
+      subject: sample.subject,
+      chair: { text: sample.chair },
+      venue: sample.venue,
+      startsAt: new Date('2025-09-28T05:00:00Z'),
+      series: 'bench',
+      attendance: sample.attendance.map((a) => ({ name: a.name, designation: a.designation, office: a.office, present: a.present, reason: a.present ? undefined : 'ছুটিতে' })),
       minutes: {
-        opening: 'সভাপতি উপস্থিত সকলকে স্বাগত জানিয়ে সভার কাজ শুরু করেন। বিগত সভার কার্যবিবরণী পাঠ করে শোনানো হয় এবং কোনো সংশোধনী প্রস্তাব না থাকায় তা সর্বসম্মতিক্রমে দৃঢ়ীকরণ করা হয়।',
-        items: [
-          { topic: 'বিগত সভার সিদ্ধান্ত বাস্তবায়ন অগ্রগতি', paragraphs: ['বিগত সভার ৪টি সিদ্ধান্তের মধ্যে ৩টি বাস্তবায়িত হয়েছে; ইউনিয়ন পর্যায়ে অবহিতকরণ সভা এখনও অনুষ্ঠিত হয়নি।'] },
-          { topic: '"অনলাইনে নাগরিক সনদ" উদ্যোগের পাইলটিং', paragraphs: ['৩টি ইউনিয়নে পাইলটিং চলমান; এ পর্যন্ত ১,২৪০ জন নাগরিক সেবা পেয়েছেন।'] },
-          { topic: 'ত্রৈমাসিক পরিবীক্ষণ প্রতিবেদন', paragraphs: ['জুলাই–সেপ্টেম্বর/২০২৫ কোয়ার্টারের প্রতিবেদন প্রমাণকসহ দাখিল করতে হবে।'] },
-        ],
-        decisions: [
-          { _id: new mongoose.Types.ObjectId(), text: 'আগামী ১৫ অক্টোবর ২০২৫ তারিখের মধ্যে অবহিতকরণ সভা আয়োজন করতে হবে।', implementers: [{ text: 'উপজেলা আইসিটি অফিসার' }], item: 0 },
-          { _id: new mongoose.Types.ObjectId(), text: 'পাইলটিং ফলাফল মূল্যায়ন প্রতিবেদন আগামী সভায় উপস্থাপন করতে হবে।', implementers: [{ text: 'ইনোভেশন অফিসার' }], item: 1 },
-          { _id: new mongoose.Types.ObjectId(), text: 'সকল দপ্তর ১৫ অক্টোবর ২০২৫ তারিখের মধ্যে প্রমাণকসহ প্রতিবেদন প্রেরণ করবে।', implementers: [{ text: 'সংশ্লিষ্ট সকল দপ্তর' }], item: 2 },
-        ],
-        closing: 'সভায় আর কোনো আলোচনা না থাকায় সভাপতি উপস্থিত সকলকে ধন্যবাদ জানিয়ে সভার সমাপ্তি ঘোষণা করেন।',
+        opening: sample.opening.join('\n\n'),
+        items: sample.items.map((i) => ({ topic: i.topic, paragraphs: i.paragraphs })),
+        decisions: sample.items.flatMap((i, n) => i.decisions.map((d) => ({ _id: new mongoose.Types.ObjectId(), text: d.text, implementers: [{ text: d.implementers }], item: n }))),
+        closing: sample.closing.join('\n\n'),
       },
     });
     const pdf = createPdfRenderer({ executablePath: config.pdf.executablePath, poolSize: config.pdf.poolSize, maxWaiting: 1000 });

@@ -3,8 +3,7 @@ import { AuditEntry } from './audit/audit.model.js';
 import { AccountLock, ApiToken, LoginAttempt } from './auth/auth.model.js';
 import { Charter } from './charters/charter.model.js';
 import { Initiative, InitiativeChange, Transition } from './initiatives/initiative.model.js';
-import { ActionItem, DistributionList, Meeting } from './meetings/meeting.model.js';
-import { MeetingPdf, VerifyCode } from './meetings/minutes-pdf.js';
+import { ActionItem, DistributionList, Meeting, MeetingClaim, MeetingPdf, VerifyCode } from './meetings/meeting.model.js';
 import { MemoHint, MemoNumber, MemoRegister } from './memo-numbers/memo.model.js';
 import { Office } from './offices/office.model.js';
 import { Upazila } from './offices/upazila.model.js';
@@ -12,5 +11,5 @@ import { User } from './users/user.model.js';
 
 /** Registers every feature's models (the imports above do it; the list documents them). */
 export function registerModels(): readonly string[] {
-  return [Office, Upazila, User, AuditEntry, LoginAttempt, AccountLock, ApiToken, Charter, Initiative, Transition, InitiativeChange, MemoRegister, MemoNumber, MemoHint, Meeting, ActionItem, DistributionList, MeetingPdf, VerifyCode].map((m) => m.modelName);
+  return [Office, Upazila, User, AuditEntry, LoginAttempt, AccountLock, ApiToken, Charter, Initiative, Transition, InitiativeChange, MemoRegister, MemoNumber, MemoHint, Meeting, ActionItem, DistributionList, MeetingPdf, VerifyCode, MeetingClaim].map((m) => m.modelName);
 }

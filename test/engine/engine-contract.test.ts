@@ -140,6 +140,29 @@ describe('engine contract', () => {
     state(`$group accumulators NOT implemented: ${missing.length ? missing.join(' ') : 'none'} (compute these in code)`);
   });
 
+  it('when an ordered batch insert meets a taken key, then the documents before it are kept and none after it (memo numbers rely on this)', async () => {
+    const c = db().collection('contract_ordered');
+    await c.insertOne({ _id: 'r:3' } as never);
+    const err = await c.insertMany([{ _id: 'r:1' }, { _id: 'r:2' }, { _id: 'r:3' }, { _id: 'r:4' }] as never[], { ordered: true }).catch((e: unknown) => e as { code?: number; writeErrors?: { index: number }[] });
+    expect((err as { code?: number }).code).to.equal(11000);
+    expect(((err as { writeErrors?: { index: number }[] }).writeErrors ?? [])[0]?.index).to.equal(2);
+    expect((await c.find().toArray()).map((d) => d._id).sort()).to.deep.equal(['r:1', 'r:2', 'r:3']);
+  });
+
+  it('when an unordered batch insert meets a taken key, then the other documents are still inserted (action items rely on this)', async () => {
+    const c = db().collection('contract_unordered');
+    await c.insertOne({ _id: 2 } as never);
+    const err = await c.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }] as never[], { ordered: false }).catch((e: unknown) => e as { code?: number });
+    expect((err as { code?: number }).code).to.equal(11000);
+    expect((await c.find().toArray()).map((d) => d._id).sort()).to.deep.equal([1, 2, 3]);
+  });
+
+  it('when $max is applied with upsert, then the field keeps the larger value (the memo hint relies on this)', async () => {
+    const c = db().collection('contract_max');
+    for (const last of [5, 3, 9, 4]) await c.updateOne({ _id: 'h' } as never, { $max: { last } }, { upsert: true });
+    expect((await c.findOne({ _id: 'h' } as never))?.last).to.equal(9);
+  });
+
   it('when a file goes through GridFS, then the same bytes come back', async () => {
     const bucket = new GridFSBucket(db(), { bucketName: 'contract' });
     const bytes = Buffer.alloc(600_000);

@@ -10,7 +10,7 @@ import { issueToken } from '../../src/features/auth/auth.service.js';
 import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
 import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
 import { MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
-import { VerifyCode } from '../../src/features/meetings/minutes-pdf.js';
+import { VerifyCode } from '../../src/features/meetings/meeting.model.js';
 import { User, ROLES, type Role } from '../../src/features/users/user.model.js';
 import { fixedClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';

@@ -8,7 +8,8 @@ import request from 'supertest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { canonicalContent } from '../../src/features/meetings/meeting.service.js';
-import { Meeting, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';
+import { ActionItem, Meeting, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';
+import { MemoNumber } from '../../src/features/memo-numbers/memo.model.js';
 import { User } from '../../src/features/users/user.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { tokenFor } from '../support/auth.js';
@@ -278,6 +279,27 @@ describe('meetings and minutes (API)', function () {
       expect(numbers.items.find((n: { memoNumber: string }) => n.memoNumber === first.body.memoNumber).document).to.include({ kind: 'minutes', id });
     });
 
+    it('when the same minutes are issued twice at the same moment, then both answers carry one number and one verification code', async () => {
+      const id = await signedMeeting();
+      const both = await Promise.all([api('officer').post(`/api/v1/meetings/${id}/issue`, {}), api('officer').post(`/api/v1/meetings/${id}/issue`, {})]);
+      expect(both.every((r) => r.status === 201 || r.status === 200), JSON.stringify(both.map((r) => r.body))).to.equal(true);
+      expect(both[0]!.body.memoNumber).to.equal(both[1]!.body.memoNumber);
+      expect(both[0]!.body.verifyCode).to.equal(both[1]!.body.verifyCode);
+      const got = (await api('officer').get(`/api/v1/meetings/${id}`).expect(200)).body;
+      expect([got.memoNumber, got.verifyCode]).to.deep.equal([both[0]!.body.memoNumber, both[0]!.body.verifyCode]);
+      expect(await MemoNumber.countDocuments({ documentKey: `minutes:${id}` })).to.equal(1);
+    });
+
+    it('when a crash left issued minutes without their action items, then issuing again creates them and changes nothing else', async () => {
+      const id = await signedMeeting();
+      const first = (await api('officer').post(`/api/v1/meetings/${id}/issue`, {}).expect(201)).body;
+      const decisionIds = (await api('officer').get(`/api/v1/meetings/${id}`).expect(200)).body.minutes.decisions.map((d: { id: string }) => d.id);
+      await ActionItem.deleteMany({ meeting: id });
+      const again = (await api('officer').post(`/api/v1/meetings/${id}/issue`, {}).expect(200)).body;
+      expect(again.memoNumber).to.equal(first.memoNumber);
+      expect((await ActionItem.find({ meeting: id }).lean()).map((d) => String(d._id))).to.deep.equal(decisionIds);
+    });
+
     it('when an office has no register of its own or above, then issuing says so (409) and nothing changes', async () => {
       const officer = await createUser({ office: world.districtB, roles: ['innovation_officer'], username: 'mt-b-officer' });
       const head = await createUser({ office: world.districtB, roles: ['head'], username: 'mt-b-head' });
@@ -343,9 +365,12 @@ describe('meetings and minutes (API)', function () {
     it('when issued minutes need a correction, then a corrigendum is a new version with its own number that names the original; a second corrigendum of the same minutes is refused', async () => {
       const id = await signedMeeting();
       const orig = (await api('officer').post(`/api/v1/meetings/${id}/issue`, {}).expect(201)).body;
-      const c = await api('officer').post(`/api/v1/meetings/${id}/corrigendum`);
-      expect(c.status, JSON.stringify(c.body)).to.equal(201);
+      // Two clicks at the same moment: one corrigendum, the other request refused.
+      const both = await Promise.all([api('officer').post(`/api/v1/meetings/${id}/corrigendum`), api('officer').post(`/api/v1/meetings/${id}/corrigendum`)]);
+      expect(both.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+      const c = both.find((r) => r.status === 201)!;
       expect(c.body).to.include({ status: 'draft', corrects: id });
+      expect(await Meeting.countDocuments({ corrects: id })).to.equal(1);
       expect((await api('officer').post(`/api/v1/meetings/${id}/corrigendum`)).status).to.equal(409);
       await api('officer').put(`/api/v1/meetings/${c.body.id}/minutes`, { opening: 'সংশোধিত সূচনা', decisions: [{ text: 'সংশোধিত সিদ্ধান্ত', implementers: ['সকল দপ্তর'] }] }).expect(200);
       await api('officer').post(`/api/v1/meetings/${c.body.id}/submit`).expect(200);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { dhakaDateOf, type Clock } from '../../lib/index.js';
 import { AppError, ValidationError } from '../../platform/errors.js';
-import { flash } from '../../platform/http/flash.js';
+import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 import { contextOf } from '../access/context.js';
@@ -100,12 +100,6 @@ function summaryView(s: InitiativeSummary, now: Date, stuckMonths: number, offic
 }
 
 const clockOf = (req: Request) => req.app.locals.clock as Clock;
-
-/** An error's message followed by its field messages, for a flash on the page the user returns to. */
-function messageWithFields(err: AppError): { bn: string; en: string } {
-  const fields = err instanceof ValidationError ? Object.values(err.fields).map((f) => (typeof f === 'string' ? { bn: f, en: f } : f)) : [];
-  return { bn: [err.messages.bn, ...fields.map((f) => f.bn)].join(' '), en: [err.messages.en, ...fields.map((f) => f.en)].join(' ') };
-}
 
 /** An office's name in the page's language (the Bangla name when there is no English one). */
 function officeNameFor(lang: unknown, node: { nameBn: string; nameEn?: string | undefined } | undefined): string | undefined {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { parseFiscalYear } from '../../lib/index.js';
-import { bilingual, bnDate, optionalText } from '../../platform/http/validation.js';
+import { bilingual, bnDate, objectIdField, optionalText } from '../../platform/http/validation.js';
 import { AREA_STATUSES, KINDS, STAGES } from './initiative.model.js';
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/i, bilingual('তালিকা থেকে বেছে নিন।', 'Choose from the list.'));
+const objectId = objectIdField();
 const num = z.preprocess((v) => (v === '' || v === null ? undefined : typeof v === 'string' ? Number(v.replace(/[০-৯]/g, (d) => String(d.charCodeAt(0) - 0x09e6)).replace(/,/g, '')) : v), z.number().min(0).optional());
 const tcv = z.object({ days: num, taka: num, visits: num });
 const fiscalYear = z.preprocess(

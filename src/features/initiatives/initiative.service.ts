@@ -3,6 +3,7 @@
 // areas, and stuck pilots in plain sight.
 import mongoose, { Types } from 'mongoose';
 import { dhakaDateOf, fiscalYearOf, searchKey } from '../../lib/index.js';
+import { idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/policy.js';
@@ -20,10 +21,6 @@ export const EDITABLE = ['title', 'titleEn', 'kind', 'problem', 'solution', 'lea
 const FORWARD: Partial<Record<Stage, Stage>> = { idea: 'pilot', pilot: 'replication', replication: 'institutionalised' };
 const ACTIVE: readonly Stage[] = ['idea', 'pilot', 'replication', 'institutionalised'];
 
-function asId(id: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError();
-  return new Types.ObjectId(id);
-}
 
 /** Who may reach an initiative beyond its office subtree: its lead and team, and its area officers and offices. */
 export function targetOf(doc: Pick<InitiativeDoc, 'office' | 'lead' | 'team' | 'areas'>): Target {

@@ -2,7 +2,7 @@
 // when the time or place changes), and the issued minutes to every recipient who has an e-mail address.
 // Mail never blocks the workflow: a failure is logged and the document stands.
 import { Types } from 'mongoose';
-import { dhakaDateOf, formatDualDate } from '../../lib/index.js';
+import { dhakaDateOf, formatDualDate, formatTimeBn } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { meetingInvite } from '../../platform/mail/ical.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
@@ -10,7 +10,6 @@ import { Office } from '../offices/office.model.js';
 import { officeTree } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
 import type { MeetingDoc } from './meeting.model.js';
-import { timeLineBn } from './meeting.time.js';
 
 function addressOf(from: string): { name: string; email: string } {
   const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
@@ -36,7 +35,7 @@ export function meetingMail(mailer: Mailer, from: string, logger: Logger, public
         const people = await emailsOf([m.chair?.user, ...(m.attendance ?? []).map((a) => a.user), ...(m.observers ?? []).map((a) => a.user), ...(m.notice?.distribution ?? []).map((d) => d.user)], (m.notice?.distribution ?? []).map((d) => d.office));
         if (!people.length || !mailer.enabled) return;
         const office = (await officeTree()).get(String(m.office))?.nameBn ?? '';
-        const when = `${formatDualDate(dhakaDateOf(m.startsAt))}, ${timeLineBn(m.startsAt)}`;
+        const when = `${formatDualDate(dhakaDateOf(m.startsAt))}, ${formatTimeBn(m.startsAt)}`;
         const sequence = m.notice?.sequence ?? 0;
         const text = [
           sequence > 0 ? 'সভার সময়/স্থান পরিবর্তিত হয়েছে।' : 'সভার নোটিশ',

@@ -138,3 +138,22 @@ const distributionListSchema = new Schema(
 );
 export type DistributionListDoc = InferSchemaType<typeof distributionListSchema> & { _id: Types.ObjectId };
 export const DistributionList = mongoose.model('DistributionList', distributionListSchema, 'distribution_lists');
+
+/** The issued PDF: rendered once at issue, read back whole by its _id (the meeting id). */
+const pdfSchema = new Schema(
+  { _id: { type: String, required: true }, meeting: Schema.Types.ObjectId, data: { type: Buffer, required: true }, sha256: String, bytes: Number, createdAt: Date },
+  { versionKey: false },
+);
+export const MeetingPdf = mongoose.model('MeetingPdf', pdfSchema, 'meeting_pdfs');
+
+/** Public verification codes: found by _id (the code); one per meeting, however many issue requests race. */
+const verifySchema = new Schema({ _id: { type: String, required: true }, meeting: { type: Schema.Types.ObjectId, required: true } }, { versionKey: false });
+verifySchema.index({ meeting: 1 }, { unique: true });
+export const VerifyCode = mongoose.model('VerifyCode', verifySchema, 'verify_codes');
+
+/**
+ * "Only once" claims about meetings (e.g. "corrigendum:<original id>"), taken by inserting under a unique _id:
+ * a check-then-write on the meeting itself is not atomic on the embedded engine.
+ */
+const claimSchema = new Schema({ _id: { type: String, required: true }, meeting: { type: Schema.Types.ObjectId, required: true }, at: Date }, { versionKey: false });
+export const MeetingClaim = mongoose.model('MeetingClaim', claimSchema, 'meeting_claims');

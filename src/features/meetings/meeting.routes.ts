@@ -1,9 +1,9 @@
 // Meeting pages and API: schedule, minutes editor, submit/return/sign/issue, signing queue, decisions.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { dhakaDateOf, formatDualDate, type Clock } from '../../lib/index.js';
+import { dhakaDateOf, formatDualDate, formatTimeBn, toLatinDigits, type Clock } from '../../lib/index.js';
 import { AppError, ValidationError } from '../../platform/errors.js';
-import { flash } from '../../platform/http/flash.js';
+import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 import { contextOf } from '../access/context.js';
@@ -46,7 +46,6 @@ import {
   updateMeeting,
 } from './meeting.service.js';
 import { decisionView, meetingView } from './meeting.views.js';
-import { timeLineBn } from './meeting.time.js';
 
 const clockOf = (req: Request) => req.app.locals.clock as Clock;
 
@@ -136,8 +135,7 @@ export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry })
   const lang = (res: Response): 'bn' | 'en' => (res.locals.lang === 'en' ? 'en' : 'bn');
   const back = (req: Request, res: Response, err: unknown, to: string) => {
     if (!(err instanceof AppError) || ![400, 409].includes(err.status)) throw err;
-    const fields = err instanceof ValidationError ? Object.values(err.fields).map((f) => (typeof f === 'string' ? f : f[lang(res)])) : [];
-    flash(req, 'error', { bn: [err.messages.bn, ...fields].join(' '), en: [err.messages.en, ...fields].join(' ') });
+    flash(req, 'error', messageWithFields(err));
     res.redirect(to);
   };
 
@@ -147,7 +145,7 @@ export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry })
     const tree = await officeTree();
     const today = dhakaDateOf(clockOf(req).now());
     // A calendar in list form: upcoming meetings first, then past ones by month.
-    const rows = out.items.map((m) => ({ id: String(m._id), subject: m.subject, status: m.status, office: tree.get(String(m.office))?.nameBn, date: formatDualDate(dhakaDateOf(m.startsAt)), time: timeLineBn(m.startsAt), venue: m.venue, memoNumber: m.memoNumber, upcoming: dhakaDateOf(m.startsAt) >= today, month: dhakaDateOf(m.startsAt).slice(0, 7) }));
+    const rows = out.items.map((m) => ({ id: String(m._id), subject: m.subject, status: m.status, office: tree.get(String(m.office))?.nameBn, date: formatDualDate(dhakaDateOf(m.startsAt)), time: formatTimeBn(m.startsAt), venue: m.venue, memoNumber: m.memoNumber, upcoming: dhakaDateOf(m.startsAt) >= today, month: dhakaDateOf(m.startsAt).slice(0, 7) }));
     res.render('meetings/index', {
       title: res.locals.t('meetings.title'),
       upcoming: rows.filter((r) => r.upcoming).reverse(),
@@ -199,7 +197,7 @@ export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry })
       title: m.subject,
       m: v,
       date: formatDualDate(v.date),
-      time: timeLineBn(m.startsAt),
+      time: formatTimeBn(m.startsAt),
       items,
       otherDecisions: v.minutes.decisions.filter((d) => d.item === null),
       action: v.distribution.filter((d) => d.purpose === 'action'),
@@ -240,7 +238,7 @@ export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry })
       const text = (b[`decision_${i}_text`] ?? '').trim();
       if (!text) continue;
       const item = (b[`decision_${i}_item`] ?? '').trim();
-      const itemNo = item ? Number(item.replace(/[০-৯]/g, (d) => String(d.charCodeAt(0) - 0x09e6))) : NaN;
+      const itemNo = item ? Number(toLatinDigits(item)) : NaN;
       decisions.push({ id: b[`decision_${i}_id`] || undefined, text, implementers: (b[`decision_${i}_implementers`] ?? '').split(';').map((s) => s.trim()).filter(Boolean), deadline: b[`decision_${i}_deadline`] || undefined, item: Number.isFinite(itemNo) ? (itemIndex.get(itemNo) ?? itemNo - 1) : null });
     }
     try {

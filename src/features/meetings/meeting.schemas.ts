@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseDateInput } from '../../lib/index.js';
-import { bilingual, bnDate, optionalText } from '../../platform/http/validation.js';
+import { dhakaInstant, parseDateInput, toLatinDigits } from '../../lib/index.js';
+import { bilingual, bnDate, objectIdField, optionalText } from '../../platform/http/validation.js';
 import { DECISION_STATUSES, MEETING_KINDS, PURPOSES } from './meeting.model.js';
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/i, bilingual('তালিকা থেকে বেছে নিন।', 'Choose from the list.'));
+const objectId = objectIdField();
 
 /** A moment: ISO with an offset, or a Dhaka wall-clock "YYYY-MM-DDTHH:mm" / "DD/MM/YYYY HH:mm". */
 export const dhakaDateTime = z.preprocess(
@@ -12,11 +12,9 @@ export const dhakaDateTime = z.preprocess(
     if (typeof v !== 'string') return v;
     const s = v.trim();
     if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(s)) return new Date(s);
-    const m = /^(.+?)[T\s]+(\d{1,2})[:.](\d{2})$/.exec(s.replace(/[০-৯]/g, (d) => String(d.charCodeAt(0) - 0x09e6)));
-    if (!m) return new Date(NaN);
-    const day = parseDateInput(m[1]!);
-    if (!day) return new Date(NaN);
-    return new Date(`${day}T${m[2]!.padStart(2, '0')}:${m[3]}:00+06:00`);
+    const m = /^(.+?)[T\s]+(\d{1,2})[:.](\d{2})$/.exec(toLatinDigits(s));
+    const day = m ? parseDateInput(m[1]!) : null;
+    return m && day && Number(m[2]) < 24 && Number(m[3]) < 60 ? dhakaInstant(day, Number(m[2]), Number(m[3])) : new Date(NaN);
   },
   z.date({ message: bilingual('তারিখ ও সময় সঠিক নয় (যেমন 2025-09-28T11:00+06:00)।', 'Not a valid date and time (e.g. 2025-09-28T11:00+06:00).') }).refine((d) => !Number.isNaN(d.getTime()), bilingual('তারিখ ও সময় সঠিক নয় (যেমন 2025-09-28T11:00+06:00)।', 'Not a valid date and time (e.g. 2025-09-28T11:00+06:00).')),
 );

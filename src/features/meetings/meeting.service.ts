@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { canonicalize } from 'json-canonicalize';
 import { dhakaDateOf, searchKey, type Clock } from '../../lib/index.js';
+import { idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor, Post } from '../access/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/policy.js';
@@ -13,7 +14,7 @@ import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { claimForDocument } from '../memo-numbers/memo.service.js';
 import { officeTree, type OfficeTree } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
-import { ActionItem, DistributionList, Meeting, type ActionItemDoc, type MeetingDoc, type MeetingStatus } from './meeting.model.js';
+import { ActionItem, DistributionList, Meeting, MeetingClaim, VerifyCode, type ActionItemDoc, type MeetingDoc, type MeetingStatus } from './meeting.model.js';
 import type { CreateMeetingInput, DistributionInput, IssueInput, MinutesInput, PartyInput, PersonInput, UpdateMeetingInput } from './meeting.schemas.js';
 
 export type Ctx = RequestContext & { actor: Actor };
@@ -35,10 +36,6 @@ const EDITABLE_STATUSES: readonly MeetingStatus[] = ['draft', 'returned'];
 const STATUS_BN: Record<MeetingStatus, string> = { draft: 'খসড়া', submitted: 'স্বাক্ষরের জন্য দাখিলকৃত', returned: 'ফেরত', signed: 'স্বাক্ষরিত', issued: 'জারিকৃত' };
 const STATUS_EN: Record<MeetingStatus, string> = { draft: 'draft', submitted: 'submitted for signature', returned: 'returned', signed: 'signed', issued: 'issued' };
 
-function asId(id: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError();
-  return new Types.ObjectId(id);
-}
 
 function wrongStatus(status: string, action: { bn: string; en: string }): ConflictError {
   return new ConflictError(
@@ -374,9 +371,31 @@ async function issuerStamp(ctx: Ctx, issuer: string | undefined, tree: OfficeTre
   return { id: String(u._id), name: u.nameBn, designation: u.designationBn, office: tree.get(String(u.office))?.nameBn ?? '' };
 }
 
+/** What an issued meeting answers to an issue request (the first one or any retry). */
+async function issuedResult(meeting: MeetingDoc, existing: boolean): Promise<IssueResult> {
+  // A retry also finishes what a crash may have cut short after the status was saved.
+  if (existing) await createActionItems(meeting);
+  return { memoNumber: meeting.memoNumber!, issuedAt: meeting.issuedAt!, verifyCode: meeting.verifyCode!, status: 'issued', existing, meeting };
+}
+
+/**
+ * The meeting's public verification code, one per meeting however many issue requests race: the unique
+ * index on `meeting` lets one insert win, and the others read the winner's code.
+ */
+async function verifyCodeFor(meetingId: Types.ObjectId): Promise<string> {
+  try {
+    return (await VerifyCode.create({ _id: randomCode(), meeting: meetingId }))._id;
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    const held = await VerifyCode.findOne({ meeting: meetingId }).lean();
+    if (!held) throw err;
+    return held._id;
+  }
+}
+
 export async function issueMinutes(ctx: Ctx, id: string, input: IssueInput): Promise<IssueResult> {
-  let doc = await loadFor(ctx, id, 'meeting.manage');
-  if (doc.status === 'issued') return { memoNumber: doc.memoNumber!, issuedAt: doc.issuedAt!, verifyCode: doc.verifyCode!, status: 'issued', existing: true, meeting: doc.toObject() as unknown as MeetingDoc };
+  const doc = await loadFor(ctx, id, 'meeting.manage');
+  if (doc.status === 'issued') return issuedResult(doc.toObject() as unknown as MeetingDoc, true);
   if (doc.status !== 'signed') throw wrongStatus(doc.status, { bn: 'জারি করা', en: 'issued' });
   if (contentHashOf(doc.toObject() as unknown as MeetingDoc) !== doc.contentHash) {
     throw new ConflictError({ bn: 'স্বাক্ষরের পর কার্যবিবরণীর বিষয়বস্তু বদলেছে; জারি করা যাবে না।', en: 'The content changed after signing; it cannot be issued.' });
@@ -399,22 +418,19 @@ export async function issueMinutes(ctx: Ctx, id: string, input: IssueInput): Pro
   doc.distribution = distribution as never;
   doc.notBySeniority = notBySeniority ?? false;
   doc.issuer = issuer as never;
-  doc.verifyCode = randomCode();
+  doc.verifyCode = await verifyCodeFor(doc._id);
+  let meeting: MeetingDoc;
   try {
-    await transition(ctx, doc, 'issued', 'meeting.issue');
+    meeting = await transition(ctx, doc, 'issued', 'meeting.issue');
   } catch (err) {
-    // Issued by someone else at the same moment: theirs stands, with the same number.
+    // Issued by someone else at the same moment: theirs stands, with the same number and code.
     const again = await load(id);
-    if (again.status === 'issued') return { memoNumber: again.memoNumber!, issuedAt: again.issuedAt!, verifyCode: again.verifyCode!, status: 'issued', existing: true, meeting: again.toObject() as unknown as MeetingDoc };
+    if (again.status === 'issued') return issuedResult(again.toObject() as unknown as MeetingDoc, true);
     throw err;
   }
-  doc = await load(id);
-  const meeting = doc.toObject() as unknown as MeetingDoc;
   await createActionItems(meeting);
-  if (meeting.corrects) await Meeting.updateOne({ _id: meeting.corrects }, { $set: { correctedBy: meeting._id } });
   await hooks.afterIssue?.(meeting);
-  const fresh = (await Meeting.findById(meeting._id).lean()) as unknown as MeetingDoc;
-  return { memoNumber: fresh.memoNumber!, issuedAt: fresh.issuedAt!, verifyCode: fresh.verifyCode!, status: 'issued', existing: false, meeting: fresh };
+  return issuedResult(meeting, false);
 }
 
 /** Decisions of issued minutes become action items (same ids; a retry finds them already there). */
@@ -452,12 +468,24 @@ async function createActionItems(m: MeetingDoc): Promise<void> {
 export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDoc> {
   const orig = await loadFor(ctx, id, 'meeting.manage');
   if (orig.status !== 'issued') throw wrongStatus(orig.status, { bn: 'সংশোধনী করা', en: 'corrected' });
-  if (orig.correctedBy) {
-    throw new ConflictError({ bn: 'এই কার্যবিবরণীর একটি সংশোধনী ইতিমধ্যে আছে; সেটিই সংশোধন করুন।', en: 'These minutes already have a corrigendum; correct that one.' }, { corrigendum: String(orig.correctedBy) });
-  }
   const o = orig.toObject() as unknown as MeetingDoc;
+  // Only one corrigendum per issued minutes, even for two clicks at the same moment: the claim is an insert
+  // under a unique key. A claim whose draft was never written (a crash between the two) is finished now.
+  const key = `corrigendum:${id}`;
+  let newId = new Types.ObjectId();
+  try {
+    await MeetingClaim.create({ _id: key, meeting: newId, at: ctx.clock.now() });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    const held = await MeetingClaim.findById(key).lean();
+    if (!held || (await Meeting.exists({ _id: held.meeting }))) {
+      throw new ConflictError({ bn: 'এই কার্যবিবরণীর একটি সংশোধনী ইতিমধ্যে আছে; সেটিই সংশোধন করুন।', en: 'These minutes already have a corrigendum; correct that one.' }, { corrigendum: held ? String(held.meeting) : null });
+    }
+    newId = held.meeting;
+  }
   const now = ctx.clock.now();
   const doc = await new Meeting({
+    _id: newId,
     office: o.office,
     kind: o.kind,
     subject: o.subject,
@@ -478,7 +506,6 @@ export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDo
     searchText: o.searchText,
     createdBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
   }).save();
-  // Reserve the link at once, so a second corrigendum of the same minutes is refused.
   await Meeting.updateOne({ _id: o._id }, { $set: { correctedBy: doc._id } });
   await recordAudit(ctx, { action: 'meeting.corrigendum', entity: { type: 'meeting', id: String(doc._id), label: doc.subject, office: String(doc.office) }, note: `corrects ${o.memoNumber}` });
   return doc.toObject() as unknown as MeetingDoc;

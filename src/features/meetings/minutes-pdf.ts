@@ -3,24 +3,14 @@
 // download returns the same bytes. Drafts are rendered fresh, with the "খসড়া" watermark. A public verification
 // code (its own _id-keyed record) leads to /verify/:code.
 import crypto from 'node:crypto';
-import mongoose, { Schema, Types } from 'mongoose';
-import { dhakaDateOf, formatDualDate, toBanglaDigits } from '../../lib/index.js';
+import type { Types } from 'mongoose';
+import { dhakaDateOf, formatDualDate, formatShortDateBn, formatTimeBn, toBanglaDigits } from '../../lib/index.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { renderMinutesPdf, type MinutesDocument } from '../documents/index.js';
 import { Office } from '../offices/office.model.js';
 import { officeTree } from '../offices/office-tree.js';
-import type { ActionItemDoc, MeetingDoc } from './meeting.model.js';
+import { Meeting, MeetingPdf, VerifyCode, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';
 import { actionItemsOf } from './meeting.service.js';
-import { timeLineBn } from './meeting.time.js';
-
-const pdfSchema = new Schema(
-  { _id: { type: String, required: true }, meeting: Schema.Types.ObjectId, data: { type: Buffer, required: true }, sha256: String, bytes: Number, createdAt: Date },
-  { versionKey: false },
-);
-export const MeetingPdf = mongoose.model('MeetingPdf', pdfSchema, 'meeting_pdfs');
-
-const verifySchema = new Schema({ _id: { type: String, required: true }, meeting: { type: Schema.Types.ObjectId, required: true } }, { versionKey: false });
-export const VerifyCode = mongoose.model('VerifyCode', verifySchema, 'verify_codes');
 
 const DECISION_STATUS_BN: Record<string, string> = { open: 'বাস্তবায়িত হয়নি', in_progress: 'চলমান', done: 'বাস্তবায়িত', dropped: 'বাদ দেওয়া হয়েছে' };
 
@@ -28,7 +18,7 @@ function paragraphs(text: string | null | undefined): string[] {
   return String(text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 }
 
-const deadlineBn = (d?: string | null) => (d ? toBanglaDigits(d.split('-').reverse().join('/')) : undefined);
+const deadlineBn = (d?: string | null) => (d ? formatShortDateBn(d) : undefined);
 const joinParties = (ps: { text?: string | null }[] | null | undefined) => (ps ?? []).map((p) => p.text ?? '').filter(Boolean).join('; ');
 
 /** A meeting as the document template receives it. */
@@ -43,7 +33,7 @@ export async function minutesDocument(m: MeetingDoc, options: { draft: boolean; 
   const issuedDate = m.issuedAt ? formatDualDate(dhakaDateOf(m.issuedAt)) : undefined;
   let corrects: string | undefined;
   if (m.corrects) {
-    const orig = await mongoose.model('Meeting').findById(m.corrects, { memoNumber: 1, issuedAt: 1 }).lean<{ memoNumber?: string; issuedAt?: Date }>();
+    const orig = await Meeting.findById(m.corrects, { memoNumber: 1, issuedAt: 1 }).lean();
     if (orig?.memoNumber) corrects = `স্মারক নং-${orig.memoNumber}, তারিখ ${orig.issuedAt ? formatDualDate(dhakaDateOf(orig.issuedAt)) : ''} এর সংশোধনী`;
   }
   const issued = !options.draft && !!m.memoNumber;
@@ -58,7 +48,7 @@ export async function minutesDocument(m: MeetingDoc, options: { draft: boolean; 
     chair: [m.chair?.name, m.chair?.text].filter(Boolean).join(', '),
     venue: m.venue ?? '',
     date: formatDualDate(dhakaDateOf(m.startsAt)),
-    time: timeLineBn(m.startsAt),
+    time: formatTimeBn(m.startsAt),
     attendanceLine: "পরিশিষ্ট 'ক'",
     opening: [...paragraphs(m.minutes?.opening), ...paragraphs(m.minutes?.confirmation)],
     previousDecisions: previous.map((d) => ({ text: d.text, implementers: joinParties(d.implementers), deadline: deadlineBn(d.deadline), status: DECISION_STATUS_BN[d.status] ?? d.status, lastUpdate: d.updates?.at(-1)?.text ?? undefined })),
@@ -96,15 +86,10 @@ export function sha256(b: Buffer): string {
   return crypto.createHash('sha256').update(b).digest('hex');
 }
 
-/** Renders and stores the issued PDF (once: the first stored copy wins) and the verification code. */
+/** Renders and stores the issued PDF (once: the first stored copy wins). */
 export async function storeIssuedPdf(renderer: PdfRenderer, m: MeetingDoc, publicUrl: string | undefined): Promise<{ data: Buffer; sha256: string }> {
   const existing = await MeetingPdf.findById(String(m._id)).lean();
   if (existing) return { data: bytesOf(existing.data), sha256: existing.sha256! };
-  if (m.verifyCode) {
-    await VerifyCode.create({ _id: m.verifyCode, meeting: m._id }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
-    });
-  }
   const data = await renderMinutesPdf(renderer, await minutesDocument(m, { draft: false, verifyUrl: m.verifyCode ? verifyUrlOf(publicUrl, m.verifyCode) : undefined }));
   const hash = sha256(data);
   try {
@@ -114,7 +99,7 @@ export async function storeIssuedPdf(renderer: PdfRenderer, m: MeetingDoc, publi
     const won = await MeetingPdf.findById(String(m._id)).lean();
     return { data: bytesOf(won!.data), sha256: won!.sha256! };
   }
-  await mongoose.model('Meeting').updateOne({ _id: m._id }, { $set: { pdf: { id: String(m._id), sha256: hash, bytes: data.length } } });
+  await Meeting.updateOne({ _id: m._id }, { $set: { pdf: { id: String(m._id), sha256: hash, bytes: data.length } } });
   return { data, sha256: hash };
 }
 

@@ -44,20 +44,12 @@ interface Waiting extends ClaimRequest {
   reject(e: unknown): void;
 }
 
-interface BulkError {
-  code?: number;
-  writeErrors?: { index: number; code?: number }[] | { index: number; code?: number };
-  result?: { insertedCount?: number };
-}
-
+/** Index of the first taken key in an ordered batch insert, or undefined for any other failure. */
 function firstFailure(err: unknown): number | undefined {
-  const e = err as BulkError;
-  if (e?.code !== 11000 && !Array.isArray(e?.writeErrors) && !(e?.writeErrors && typeof e.writeErrors === 'object')) return undefined;
-  const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
-  const dup = list.find((w) => w.code === undefined || w.code === 11000);
-  if (dup) return dup.index;
-  if (e.code === 11000) return e.result?.insertedCount ?? 0;
-  return undefined;
+  const e = err as { code?: number; writeErrors?: { index: number }[] | { index: number } };
+  if (e?.code !== 11000) return undefined;
+  const first = Array.isArray(e.writeErrors) ? e.writeErrors[0] : e.writeErrors;
+  return first?.index ?? 0;
 }
 
 class RegisterAllocator {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { formatDualDate, dhakaDateOf } from '../../lib/index.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
-import { flash } from '../../platform/http/flash.js';
+import { flash, messageWithFields } from '../../platform/http/flash.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 import { AppError } from '../../platform/errors.js';
 import { contextOf } from '../access/context.js';
@@ -71,7 +71,7 @@ export function memoRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): {
       res.redirect(`/memo-registers/${String(r._id)}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
-      flash(req, 'error', err.messages);
+      flash(req, 'error', messageWithFields(err));
       res.redirect('/memo-registers');
     }
   });
@@ -95,7 +95,7 @@ export function memoRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): {
       flash(req, 'success', { bn: `নম্বর নেওয়া হয়েছে: ${out.number}`, en: `Number taken: ${out.number}` });
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
-      flash(req, 'error', err.messages);
+      flash(req, 'error', messageWithFields(err));
     }
     res.redirect(`/memo-registers/${String(req.params.registerId)}`);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toLatinDigits } from '../../lib/index.js';
-import { bilingual, optionalText } from '../../platform/http/validation.js';
+import { bilingual, objectIdField, optionalText } from '../../platform/http/validation.js';
 import { MEMO_LAYOUT_NAMES } from './memo.model.js';
 
 const digits = z.preprocess(
@@ -16,7 +16,7 @@ const segmentsInput = z.union([
 ]);
 
 export const createRegisterSchema = z.object({
-  office: z.string().regex(/^[0-9a-f]{24}$/i).optional(),
+  office: objectIdField().optional(),
   name: z.string().trim().min(1, bilingual('নাম দিন।', 'Give a name.')).max(200),
   layout: z.enum(MEMO_LAYOUT_NAMES, { message: bilingual('বিন্যাস ২০১৪, ২০২৪ অথবা custom হতে হবে।', 'Layout must be 2014, 2024 or custom.') }),
   segments: segmentsInput,
@@ -35,5 +35,5 @@ export const claimSchema = z.object({
 });
 
 export const parseQuerySchema = z.object({ text: z.string().max(200) });
-export const registerListQuerySchema = z.object({ office: z.string().regex(/^[0-9a-f]{24}$/i).optional() });
+export const registerListQuerySchema = z.object({ office: objectIdField().optional() });
 export const numbersQuerySchema = z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(50) });

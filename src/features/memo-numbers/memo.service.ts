@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import { MEMO_LAYOUTS, formatMemoNumber, parseMemoNumber, validateMemoSpec, type MemoRegisterSpec } from '../../lib/memo-number.js';
 import { toBanglaDigits } from '../../lib/index.js';
+import { idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan, permittedPosts, scopeOffices } from '../access/policy.js';
@@ -13,10 +14,6 @@ import type { CreateRegisterInput } from './memo.schemas.js';
 
 type Ctx = RequestContext & { actor: Actor };
 
-function asId(id: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError();
-  return new Types.ObjectId(id);
-}
 
 export function specOf(r: Pick<MemoRegisterDoc, 'layout' | 'segments' | 'separator'>): MemoRegisterSpec {
   return {

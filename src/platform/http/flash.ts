@@ -1,6 +1,6 @@
 // One-time messages shown on the next page (after a redirect), kept in the session.
 import type { NextFunction, Request, Response } from 'express';
-import type { Message } from '../errors.js';
+import { AppError, ValidationError, type Message } from '../errors.js';
 
 export interface Flash {
   readonly type: 'success' | 'error' | 'info';
@@ -27,4 +27,10 @@ export function flashMiddleware(req: Request, res: Response, next: NextFunction)
     req.session.flash = [];
   }
   next();
+}
+
+/** An error's message followed by its field messages, for a flash on the page the user returns to. */
+export function messageWithFields(err: AppError): Message {
+  const fields = err instanceof ValidationError ? Object.values(err.fields).map((f) => (typeof f === 'string' ? { bn: f, en: f } : f)) : [];
+  return { bn: [err.messages.bn, ...fields.map((f) => f.bn)].join(' '), en: [err.messages.en, ...fields.map((f) => f.en)].join(' ') };
 }

@@ -2,6 +2,7 @@
 // Bangla digits for numbers and dates.
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { OBJECT_ID_PATTERN } from '../db/ids.js';
 import { parseDateInput, parseNumberInput, toBanglaDigits } from '../../lib/index.js';
 import { ValidationError, type FieldErrors, type Message } from '../errors.js';
 
@@ -82,6 +83,9 @@ export function parseForm<T extends z.ZodType>(
   for (const [k, v] of Object.entries(fieldErrorsOf(result.error))) errors[k] = typeof v === 'string' ? v : v[lang];
   return { ok: false, errors };
 }
+
+/** An id chosen from a list (a user, an office, an initiative...). */
+export const objectIdField = () => z.string().regex(OBJECT_ID_PATTERN, bilingual('তালিকা থেকে বেছে নিন।', 'Choose from the list.'));
 
 /** Empty form fields are "not given". */
 export const optionalText = (max = 500) =>
