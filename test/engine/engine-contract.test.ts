@@ -163,6 +163,24 @@ describe('engine contract', () => {
     expect((await c.findOne({ _id: 'h' } as never))?.last).to.equal(9);
   });
 
+  it('when documents are read by a list of ids, then one {_id} read each returns them all; {_id: {$in}} is timed against it (findByIds relies on this)', async () => {
+    const c = db().collection('contract_in');
+    const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: new mongoose.Types.ObjectId(), n: i, pad: 'x'.repeat(200) }));
+    for (let i = 0; i < docs.length; i += 1000) await c.insertMany(docs.slice(i, i + 1000));
+    const ids = [docs[3]!._id, docs[2500]!._id, docs[4999]!._id];
+    const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+      const t = performance.now();
+      const r = await f();
+      return [r, performance.now() - t];
+    };
+    await c.findOne({ _id: ids[0] }); // warm
+    const [each, eachMs] = await time(() => Promise.all(ids.map((id) => c.findOne({ _id: id }))));
+    const [listed, inMs] = await time(() => c.find({ _id: { $in: ids } }).toArray());
+    state(`3 documents of 5,000 by id: three {_id} reads ${eachMs.toFixed(0)} ms, one {_id: {$in}} ${inMs.toFixed(0)} ms (${inMs > 3 * eachMs ? 'a collection scan: read by _id one at a time' : 'an index lookup here'})`);
+    expect(each.map((d) => d?.n)).to.deep.equal([3, 2500, 4999]);
+    expect(listed.map((d) => d.n).sort((a, b) => a - b)).to.deep.equal([3, 2500, 4999]);
+  });
+
   it('when a file goes through GridFS, then the same bytes come back', async () => {
     const bucket = new GridFSBucket(db(), { bucketName: 'contract' });
     const bytes = Buffer.alloc(600_000);

@@ -1,6 +1,7 @@
 // E-mail of meetings: the notice with an iCalendar invitation (and an update, same UID and next sequence,
 // when the time or place changes), and the issued minutes to every recipient who has an e-mail address.
 // Mail never blocks the workflow: a failure is logged and the document stands.
+import { findByIds } from '../../platform/db/ids.js';
 import { Types } from 'mongoose';
 import { dhakaDateOf, formatDualDate, formatTimeBn } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
@@ -19,8 +20,8 @@ function addressOf(from: string): { name: string; email: string } {
 async function emailsOf(userIds: unknown[], officeIds: unknown[] = []): Promise<{ name: string; email: string }[]> {
   const uids = [...new Set(userIds.filter(Boolean).map(String))].filter((x) => /^[0-9a-f]{24}$/i.test(x)).map((x) => new Types.ObjectId(x));
   const oids = [...new Set(officeIds.filter(Boolean).map(String))].filter((x) => /^[0-9a-f]{24}$/i.test(x)).map((x) => new Types.ObjectId(x));
-  const users = uids.length ? await User.find({ _id: { $in: uids }, active: true }, { nameBn: 1, email: 1 }).lean() : [];
-  const offices = oids.length ? await Office.find({ _id: { $in: oids } }, { nameBn: 1, email: 1 }).lean() : [];
+  const users = (await findByIds<{ nameBn: string; email?: string | null; active?: boolean }>(User, uids, { nameBn: 1, email: 1, active: 1 })).filter((u) => u.active !== false);
+  const offices = await findByIds<{ nameBn: string; email?: string | null }>(Office, oids, { nameBn: 1, email: 1 });
   const out = new Map<string, { name: string; email: string }>();
   for (const u of users) if (u.email) out.set(u.email, { name: u.nameBn, email: u.email });
   for (const o of offices) if (o.email) out.set(o.email, { name: o.nameBn, email: o.email });

@@ -1,4 +1,5 @@
 // Meeting pages and API: schedule, minutes editor, submit/return/sign/issue, signing queue, decisions.
+import { findByIds } from '../../platform/db/ids.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { dhakaDateOf, formatDualDate, formatTimeBn, toLatinDigits, type Clock } from '../../lib/index.js';
@@ -288,7 +289,7 @@ export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry })
   pages.get('/decisions', 'decision.read', async (req, res) => {
     const q = parseOrThrow(decisionQuerySchema, req.query);
     const items = await listDecisions(actorOf(req), clockOf(req), q);
-    const users = await User.find({ _id: { $in: [...new Set(items.flatMap((d) => d.assignedUsers ?? []))] } }, { nameBn: 1 }).lean();
+    const users = await findByIds<{ _id: unknown; nameBn: string }>(User, items.flatMap((d) => d.assignedUsers ?? []), { nameBn: 1 });
     const names = new Map(users.map((u) => [String(u._id), u.nameBn]));
     res.render('meetings/decisions', {
       title: res.locals.t('meetings.decisions'),

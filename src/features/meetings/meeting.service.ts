@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { canonicalize } from 'json-canonicalize';
 import { dhakaDateOf, searchKey, type Clock } from '../../lib/index.js';
-import { idOrNotFound as asId } from '../../platform/db/ids.js';
+import { findByIds, idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor, Post } from '../access/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/policy.js';
@@ -81,8 +81,7 @@ async function userCards(ids: string[]): Promise<Map<string, { name: string; des
   const unique = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/i.test(id));
   if (!unique.length) return out;
   const tree = await officeTree();
-  // {_id: {$in}} reads by _id on every engine.
-  const users = await User.find({ _id: { $in: unique.map((u) => new Types.ObjectId(u)) } }, { nameBn: 1, designationBn: 1, office: 1, email: 1 }).lean();
+  const users = await findByIds<{ _id: Types.ObjectId; nameBn: string; designationBn: string; office: Types.ObjectId; email?: string | null }>(User, unique, { nameBn: 1, designationBn: 1, office: 1, email: 1 });
   for (const u of users) out.set(String(u._id), { name: u.nameBn, designation: u.designationBn, office: tree.get(String(u.office))?.nameBn ?? '', email: u.email ?? null });
   return out;
 }
@@ -556,7 +555,7 @@ export async function actionItemsOf(meetingId: Types.ObjectId | null | undefined
   const m = (await Meeting.findById(meetingId, { minutes: 1 }).lean()) as unknown as MeetingDoc | null;
   const ids = (m?.minutes?.decisions ?? []).map((d) => d._id);
   if (!ids.length) return [];
-  const items = (await ActionItem.find({ _id: { $in: ids } }).lean()) as unknown as ActionItemDoc[];
+  const items = await findByIds<ActionItemDoc>(ActionItem, ids);
   return items.sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
 }
 
