@@ -81,7 +81,7 @@ export async function run(): Promise<number> {
         const times: number[] = [];
         let next = 0;
         let peak = 0;
-        const sampler = setInterval(() => (peak = Math.max(peak, memory())), 100);
+        const sampler = setInterval(() => (peak = Math.max(peak, memory())), 1000); // see processGroupRss
         const t0 = performance.now();
         await Promise.all(Array.from({ length: c }, async () => {
           while (next++ < DOCUMENTS) {
