@@ -34,6 +34,8 @@ const charterSchema = new Schema(
     /** Rows the import could not read (kept when the importer chose to save the rest). */
     skippedRows: { type: [{ row: Number, message: String, _id: false }], default: [] },
     replacedAt: Date,
+    /** Set on versions made by editing one service (not by an import): what was done, by whom, when. */
+    change: { type: new Schema({ kind: { type: String, enum: ['add', 'edit', 'remove'] }, key: String, name: String, at: Date, by: { id: Schema.Types.ObjectId, name: String } }, { _id: false }), default: undefined },
   },
   { versionKey: false },
 );
