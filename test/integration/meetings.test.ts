@@ -8,7 +8,8 @@ import request from 'supertest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { canonicalContent } from '../../src/features/meetings/meeting.service.js';
-import { ActionItem, Meeting, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';
+import mongoose from 'mongoose';
+import { ActionItem, Meeting, MeetingClaim, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';
 import { MemoNumber } from '../../src/features/memo-numbers/memo.model.js';
 import { User } from '../../src/features/users/user.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
@@ -381,6 +382,21 @@ describe('meetings and minutes (API)', function () {
       expect(original.correctedBy).to.equal(c.body.id);
       expect(original.minutes.opening).to.equal('সভার কাজ শুরু হয়।');
       expect(original.memoNumber).to.equal(orig.memoNumber);
+    });
+
+    it('when a corrigendum request died after its claim, then the claim is respected while fresh (409: another request may still be writing) and taken over once a minute old', async () => {
+      const id = await signedMeeting();
+      await api('officer').post(`/api/v1/meetings/${id}/issue`, {}).expect(201);
+      const draftId = new mongoose.Types.ObjectId();
+      const clockNow = new Date('2025-09-29T10:00:00+06:00'); // the test server's clock
+      await MeetingClaim.create({ _id: `corrigendum:${id}`, meeting: draftId, at: clockNow });
+      expect((await api('officer').post(`/api/v1/meetings/${id}/corrigendum`)).status).to.equal(409);
+      expect(await Meeting.countDocuments({ corrects: id })).to.equal(0);
+      await MeetingClaim.updateOne({ _id: `corrigendum:${id}` }, { $set: { at: new Date(clockNow.getTime() - 2 * 60_000) } });
+      const taken = await api('officer').post(`/api/v1/meetings/${id}/corrigendum`);
+      expect(taken.status, JSON.stringify(taken.body)).to.equal(201);
+      expect(taken.body.id).to.equal(String(draftId));
+      expect(await Meeting.countDocuments({ corrects: id })).to.equal(1);
     });
   });
 

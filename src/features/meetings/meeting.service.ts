@@ -464,6 +464,13 @@ async function createActionItems(m: MeetingDoc): Promise<void> {
 }
 
 /** A corrigendum: a new draft version of issued minutes, with its own number once issued, naming the original. */
+/** A corrigendum claim older than this whose draft was never written is taken over (its request died). */
+const CLAIM_TAKEOVER_MS = 60_000;
+
+function corrigendumExists(meeting: unknown): ConflictError {
+  return new ConflictError({ bn: 'এই কার্যবিবরণীর একটি সংশোধনী ইতিমধ্যে আছে; সেটিই সংশোধন করুন।', en: 'These minutes already have a corrigendum; correct that one.' }, { corrigendum: meeting ? String(meeting) : null });
+}
+
 export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDoc> {
   const orig = await loadFor(ctx, id, 'meeting.manage');
   if (orig.status !== 'issued') throw wrongStatus(orig.status, { bn: 'সংশোধনী করা', en: 'corrected' });
@@ -477,9 +484,10 @@ export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDo
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
     const held = await MeetingClaim.findById(key).lean();
-    if (!held || (await Meeting.exists({ _id: held.meeting }))) {
-      throw new ConflictError({ bn: 'এই কার্যবিবরণীর একটি সংশোধনী ইতিমধ্যে আছে; সেটিই সংশোধন করুন।', en: 'These minutes already have a corrigendum; correct that one.' }, { corrigendum: held ? String(held.meeting) : null });
-    }
+    // A fresh claim is another request still writing its draft; only an old one whose draft never appeared
+    // is taken over.
+    const abandoned = !!held && ctx.clock.now().getTime() - new Date(held.at).getTime() > CLAIM_TAKEOVER_MS && !(await Meeting.exists({ _id: held.meeting }));
+    if (!held || !abandoned) throw corrigendumExists(held?.meeting);
     newId = held.meeting;
   }
   const now = ctx.clock.now();
@@ -504,7 +512,12 @@ export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDo
     history: [{ status: 'draft', at: now, by: { id: ctx.actor.userId, name: ctx.actor.nameBn }, comment: `সংশোধনী: ${o.memoNumber}` }],
     searchText: o.searchText,
     createdBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
-  }).save();
+  })
+    .save()
+    .catch((err: unknown) => {
+      // Two requests taking over the same abandoned claim: the draft's _id lets only one write it.
+      throw (err as { code?: number }).code === 11000 ? corrigendumExists(newId) : err;
+    });
   await Meeting.updateOne({ _id: o._id }, { $set: { correctedBy: doc._id } });
   await recordAudit(ctx, { action: 'meeting.corrigendum', entity: { type: 'meeting', id: String(doc._id), label: doc.subject, office: String(doc.office) }, note: `corrects ${o.memoNumber}` });
   return doc.toObject() as unknown as MeetingDoc;
