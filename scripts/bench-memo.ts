@@ -3,17 +3,17 @@
 // each) taking numbers from one register through POST /api/v1/memo-registers/:id/numbers. Prints numbers per
 // second, latency p50/p95, and then checks the register: gaps and duplicates must both be 0.
 // Target: ≥ 200 numbers/s with 0 gaps and 0 duplicates.
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
-import { PROJECT_ROOT, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { MemoNumber, MemoRegister } from '../src/features/memo-numbers/memo.model.js';
 import { Office } from '../src/features/offices/office.model.js';
 import { markOfficesChanged } from '../src/features/offices/office-tree.js';
 import { hashPassword } from '../src/features/users/password.js';
 import { User } from '../src/features/users/user.model.js';
+import { spawnApp } from './lib/spawn-app.js';
 import { withDatabase } from './lib/with-database.js';
 
 const args = process.argv.slice(2);
@@ -25,31 +25,6 @@ const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 50);
 const PASSWORD = 'bench-password-1';
 const DB_NAME = 'udbhabon_bench_memo';
-
-function startApp(uri: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  // The compiled app (npm run builds it first); from src/ under tsx when run that way.
-  const compiled = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
-  const child = spawn(process.execPath, [compiled], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: 'bench-session-secret-0123456789abcdef', HOST: '127.0.0.1', PORT: '0', MONGODB_URI: uri, DB_NAME, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', SCHEDULER: 'false', LOGIN_RATE_LIMIT: '10000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 60_000);
-    const on = (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.once('exit', (code) => reject(new Error(`app exited (${code}):\n${out}`)));
-  });
-}
 
 function cannon(url: string, token: string, registerId: string, connections: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -76,7 +51,7 @@ export async function run(): Promise<number> {
     await markOfficesChanged();
     await User.create({ username: 'bench-officer', nameBn: 'বেঞ্চ', designationBn: 'ইনোভেশন অফিসার', office: office._id, roles: ['innovation_officer'], passwordHash: await hashPassword(PASSWORD) });
     const register = await MemoRegister.create({ office: office._id, name: 'বেঞ্চ বহি', layout: '2014', isDefault: true, segments: [['ministry', '32', 2], ['department', '01', 2], ['geo', '0000', 4], ['branch', '021', 3], ['subject', '25', 2], ['file', '011', 3], ['year', '20', 2]].map(([key, value, width]) => ({ key, value, width })) });
-    const apps = await Promise.all([0, 1].map((i) => startApp(uri, path.join(config.dataDir, `app-${i}`))));
+    const apps = await Promise.all([0, 1].map((i) => spawnApp({ uri, dbName: DB_NAME, dataDir: path.join(config.dataDir, `app-${i}`) })));
     try {
       const tokenRes = await fetch(`${apps[0]!.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-officer', password: PASSWORD }) });
       const { token } = (await tokenRes.json()) as { token: string };
