@@ -20,6 +20,7 @@ import { userRoutes } from './features/users/user.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { charterRoutes } from './features/charters/charter.routes.js';
 import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
+import { attachmentRoutes } from './features/initiatives/attachment.routes.js';
 import { meetingRoutes } from './features/meetings/meeting.routes.js';
 import { meetingMail } from './features/meetings/meeting.mail.js';
 import { setMeetingHooks } from './features/meetings/meeting.service.js';
@@ -29,6 +30,8 @@ import { lazyPdfRenderer } from './platform/pdf/shared.js';
 import { storeIssuedPdf } from './features/meetings/minutes-pdf.js';
 import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
+import { letterheadRoutes } from './features/letterhead/letterhead.routes.js';
+import { initiativePdfRoutes } from './features/initiatives/initiative-pdf.routes.js';
 import { User } from './features/users/user.model.js';
 import type { Clock } from './lib/index.js';
 import { contextOf } from './features/access/context.js';
@@ -175,9 +178,9 @@ export function createApp(deps: AppDeps): express.Express {
   const auth = authRoutes({ table: routeTable, api, auth: sessionAuth, settings: { ...config.auth } });
   app.use(auth.pages.router);
   app.use('/api/v1', auth.apiRoutes.router);
-  app.use(homeRoutes({ table: routeTable }).router);
+  app.use(homeRoutes({ table: routeTable, stuckPilotMonths: config.initiatives.stuckPilotMonths }).router);
   const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf };
-  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes]) {
+  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, attachmentRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes, letterheadRoutes, initiativePdfRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);
     app.use('/api/v1', apiRoutes.router);

@@ -8,6 +8,8 @@ import { RULES, type Action } from '../../src/features/access/policy.js';
 import type { RouteInfo } from '../../src/features/access/routes.js';
 import { issueToken } from '../../src/features/auth/auth.service.js';
 import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
+import { Attachment, AttachmentFile } from '../../src/features/initiatives/attachment.model.js';
+import { Charter } from '../../src/features/charters/charter.model.js';
 import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
 import { MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
 import { VerifyCode } from '../../src/features/meetings/meeting.model.js';
@@ -17,6 +19,8 @@ import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 import { createOffice, createUser, createWorld } from '../support/factories.js';
 import { csrfFrom, signIn, tokenFor, type SignedIn } from '../support/auth.js';
+import { pngImage } from '../support/images.js';
+import { Letterhead } from '../../src/features/letterhead/letterhead.model.js';
 
 type Who = Role | 'anonymous';
 type Scope = 'own' | 'outside' | 'none';
@@ -88,6 +92,11 @@ describe('access matrix: route × role × office scope', function () {
         case 'officeId':
           office ??= await createOffice({ parent: district, level: 'upazila' });
           values[p] = String(office._id);
+          if (path.endsWith('/letterhead/logo')) {
+            // The logo route answers 404 for an office without a logo: give this one a letterhead with a logo.
+            const data = pngImage(2, 2);
+            await Letterhead.create({ _id: String(office._id), office: office._id, version: 1, logo: { contentType: 'image/png', data, bytes: data.length, sha256: 'x' }, updatedAt: new Date() });
+          }
           break;
         case 'userId':
         case 'chargeId':
@@ -108,6 +117,7 @@ describe('access matrix: route × role × office scope', function () {
         }
         case 'initiativeId':
         case 'transitionId':
+        case 'attachmentId':
         case 'areaId': {
           office ??= await createOffice({ parent: district, level: 'upazila' });
           initiative ??= await Initiative.create({
@@ -120,10 +130,27 @@ describe('access matrix: route × role × office scope', function () {
           });
           if (p === 'initiativeId') values[p] = String(initiative._id);
           if (p === 'areaId') values[p] = String(initiative.areas[0]!._id);
+          if (p === 'attachmentId') {
+            // A stored attachment: its record and its bytes under "<initiative id>-1".
+            const id = `${String(initiative._id)}-1`;
+            const data = Buffer.from('%PDF-1.4\n%%EOF\n');
+            await Attachment.create({ _id: id, initiative: initiative._id, office: office._id, n: 1, state: 'stored', name: 'প্রমাণক.pdf', contentType: 'application/pdf', size: data.length, sha256: 'x', uploadedBy: { name: 'x' }, uploadedAt: new Date() });
+            await AttachmentFile.create({ _id: id, initiative: initiative._id, name: 'প্রমাণক.pdf', contentType: 'application/pdf', size: data.length, sha256: 'x', data, createdAt: new Date() });
+            values[p] = id;
+          }
           if (p === 'transitionId') {
             const t = await Transition.create({ initiative: initiative._id, office: office._id, from: 'idea', to: 'pilot', status: 'pending', proposedBy: { name: 'x' }, proposedAt: new Date() });
             values[p] = String(t._id);
           }
+          break;
+        }
+        case 'serviceKey': {
+          // The office (named earlier in the path) with a charter holding citizen service 1.
+          office ??= await createOffice({ parent: district, level: 'upazila' });
+          if (!(await Charter.exists({ _id: String(office._id) }))) {
+            await Charter.create({ _id: String(office._id), office: office._id, version: 1, current: true, services: [{ section: 'citizen', serial: '1', name: 'ম্যাট্রিক্স সেবা', timeLimit: '৩ কার্যদিবস', timeLimitDays: 3 }], importedAt: new Date() });
+          }
+          values[p] = 'citizen-1';
           break;
         }
         case 'meetingId': {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
-import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
+import { Initiative, StageClaim, Transition } from '../../src/features/initiatives/initiative.model.js';
+import { CLAIM_GRACE_MS } from '../../src/features/initiatives/initiative.service.js';
 import { fixedClock, systemClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
@@ -887,7 +889,8 @@ describe('initiatives: pages', () => {
     const second = await signIn(server.url, 'head-a');
     const form1 = await first.agent.get(`/initiatives/${id}/edit`).expect(200);
     const form2 = await second.agent.get(`/initiatives/${id}/edit`).expect(200);
-    const fields = (html: string) => Object.fromEntries([...html.matchAll(/<input [^>]*?name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    // What a browser sends: every box with its value, but no unticked checkbox.
+    const fields = (html: string) => Object.fromEntries([...html.matchAll(/<input (?![^>]*type="checkbox")[^>]*?name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
     const v1 = fields(form1.text);
     expect(v1.version).to.equal('0');
     await first.agent.post(`/initiatives/${id}/edit`).type('form').send({ ...v1, _csrf: first.csrf, kind: 'idea', problem: 'প্রথমজনের সমস্যা', solution: '' }).expect(302);
@@ -949,5 +952,395 @@ describe('pages for API clients', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** An API client for any user (e.g. a second head), with a token issued under the server's clock. */
+async function clientOf(url: string, user: Awaited<ReturnType<typeof createUser>>, clock: string): Promise<Client> {
+  const c = fixedClock(clock);
+  const { token } = await issueToken({ actor: actorFromUser(user, c, 'token'), clock: c }, { lockoutAttempts: 5, lockoutMinutes: 15, tokenDays: 30 });
+  return client(url, token);
+}
+
+const BANGLA = /[\u0980-\u09FF]/;
+
+describe('initiatives: simultaneous stage changes', () => {
+  let server: TestServer;
+  let world: World;
+  let people: People;
+  let as: Record<Who, Client>;
+  let ioA2: Client;
+  let headA2: Client;
+
+  beforeEach(async () => {
+    await resetDatabase();
+    world = await createWorld();
+    people = await createPeople(world);
+    server = await startTestServer({ clock: NOW });
+    as = await clientsFor(server.url, people, NOW);
+    ioA2 = await clientOf(server.url, await createUser({ office: world.districtA, roles: ['innovation_officer'], username: 'io-a2', nameBn: 'দ্বিতীয় কর্মকর্তা' }), NOW);
+    headA2 = await clientOf(server.url, await createUser({ office: world.districtA, roles: ['head'], username: 'head-a2', nameBn: 'ভারপ্রাপ্ত প্রধান' }), NOW);
+  });
+  afterEach(() => server.close());
+
+  it('when officers send six proposals for one initiative at the same moment, then exactly one is pending, the other five get 409 with a Bangla message, and nothing else is written', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { id } = await create(as.ioA, { title: `একসাথে প্রস্তাব ${round}` });
+      const bodies = [{ to: 'pilot' }, { to: 'dropped', reason: 'দরকার নেই' }, { to: 'paused', reason: 'বাজেট নেই' }, { to: 'pilot', note: 'আবার' }, { to: 'dropped', reason: 'অন্য উদ্যোগ' }, { to: 'pilot', note: 'তৃতীয়' }];
+      const results = await Promise.all(bodies.map((b, n) => (n % 2 ? ioA2 : as.ioA).post(`/api/v1/initiatives/${id}/transitions`, b)));
+      const won = results.filter((r) => r.status === 201);
+      const lost = results.filter((r) => r.status === 409);
+      expect(won, results.map((r) => `${r.status} ${JSON.stringify(r.body)}`).join('\n')).to.have.length(1);
+      expect(lost).to.have.length(5);
+      for (const r of lost) {
+        expect(r.body.error.code).to.equal('conflict');
+        expect(r.body.error.message).to.match(BANGLA);
+      }
+      const transitions = await Transition.find({ initiative: id }).lean();
+      expect(transitions).to.have.length(1);
+      expect(String(transitions[0]!._id)).to.equal(won[0]!.body.id);
+      expect(transitions[0]!.status).to.equal('pending');
+      const stored = await Initiative.findById(id).lean();
+      expect(stored?.stage).to.equal('idea');
+      expect(String(stored?.pendingTransition?.id)).to.equal(won[0]!.body.id);
+      expect(await AuditEntry.countDocuments({ action: 'initiative.transition.propose', 'entity.id': id })).to.equal(1);
+    }
+  });
+
+  it('when two heads move the same initiative at the same moment, then exactly one move applies, the other gets 409 and changes nothing', async () => {
+    for (const [a, b] of [[{ to: 'pilot' }, { to: 'dropped', reason: 'প্রয়োজন নেই' }], [{ to: 'pilot', note: 'প্রথম' }, { to: 'pilot', note: 'দ্বিতীয়' }]] as const) {
+      const { id } = await create(as.ioA, { title: `দুই প্রধান ${a.to}-${b.to}` });
+      const [r1, r2] = await Promise.all([as.headA.post(`/api/v1/initiatives/${id}/transitions`, a), headA2.post(`/api/v1/initiatives/${id}/transitions`, b)]);
+      expect([r1.status, r2.status].sort(), JSON.stringify([r1.body, r2.body])).to.deep.equal([201, 409]);
+      const [winner, loser, body] = r1.status === 201 ? [r1, r2, a] : [r2, r1, b];
+      expect(winner.body.status).to.equal('approved');
+      expect(loser.body.error.message).to.match(BANGLA);
+      const stored = await Initiative.findById(id).lean();
+      expect(stored?.stage).to.equal(body.to);
+      // One move out of "idea", recorded once.
+      expect(stored?.history.map((h) => `${h.from}→${h.to}`)).to.deep.equal(['null→idea', `idea→${body.to}`]);
+      expect(stored?.pendingTransition ?? null).to.equal(null);
+      const transitions = await Transition.find({ initiative: id }).lean();
+      expect(transitions.map((t) => t.status)).to.deep.equal(['approved']);
+      expect(await AuditEntry.countDocuments({ action: 'initiative.stage', 'entity.id': id })).to.equal(1);
+      // The claim was settled: the next move goes ahead.
+      if (body.to === 'pilot') await headMove(as.headA, id, { to: 'paused', reason: 'বিরতি' });
+    }
+  });
+
+  it('when a head moves while an officer proposes at the same moment, then only one of them goes ahead and the record agrees with the answer', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { id } = await create(as.ioA, { title: `প্রধান বনাম প্রস্তাব ${round}` });
+      const [proposal, move] = await Promise.all([as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot' }), as.headA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'dropped', reason: 'সিদ্ধান্ত' })]);
+      expect([proposal.status, move.status].sort(), JSON.stringify([proposal.body, move.body])).to.deep.equal([201, 409]);
+      const stored = await Initiative.findById(id).lean();
+      const transitions = await Transition.find({ initiative: id }).lean();
+      expect(transitions).to.have.length(1);
+      if (proposal.status === 201) {
+        expect(stored?.stage).to.equal('idea');
+        expect(String(stored?.pendingTransition?.id)).to.equal(proposal.body.id);
+        // Waiting for approval, or (caught while the proposal was being written) being changed at this moment.
+        expect(move.body.error.message).to.match(/অপেক্ষায়|এই মুহূর্তে/);
+      } else {
+        expect(stored?.stage).to.equal('dropped');
+        expect(stored?.pendingTransition ?? null).to.equal(null);
+        expect(transitions[0]!.status).to.equal('approved');
+      }
+    }
+  });
+
+  it('when two heads decide the same proposal at the same moment (one approves, one rejects), then exactly one decision is taken and a new proposal may follow', async () => {
+    const { id } = await create(as.ioA, { title: 'একসাথে সিদ্ধান্ত' });
+    const proposal = (await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot' }).expect(201)).body;
+    const [approve, reject] = await Promise.all([as.headA.post(`/api/v1/initiatives/${id}/transitions/${proposal.id}/approve`, { note: 'হ্যাঁ' }), headA2.post(`/api/v1/initiatives/${id}/transitions/${proposal.id}/reject`, { note: 'না' })]);
+    expect([approve.status, reject.status].sort(), JSON.stringify([approve.body, reject.body])).to.deep.equal([200, 409]);
+    const t = await Transition.findById(proposal.id).lean();
+    const stored = await Initiative.findById(id).lean();
+    expect(stored?.pendingTransition ?? null).to.equal(null);
+    if (approve.status === 200) {
+      expect(t?.status).to.equal('approved');
+      expect(stored?.stage).to.equal('pilot');
+    } else {
+      expect(t?.status).to.equal('rejected');
+      expect(stored?.stage).to.equal('idea');
+    }
+    expect(stored?.history).to.have.length(approve.status === 200 ? 2 : 1);
+    const next = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'dropped', reason: 'শেষ' }).expect(201);
+    expect(next.body.status).to.equal('pending');
+  });
+
+  it('when a process died after claiming a move but before writing its proposal, then the claim blocks (409) while fresh and is passed over once older than the grace period', async () => {
+    const { id } = await create(as.ioA, { title: 'মৃত প্রক্রিয়ার দাবি' });
+    await StageClaim.create({ _id: `move:${id}:0`, initiative: id, transition: new Types.ObjectId(), at: new Date() });
+    const busy = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot' }).expect(409);
+    expect(busy.body.error.message).to.include('এই মুহূর্তে');
+    expect(await Transition.countDocuments({ initiative: id })).to.equal(0);
+    await StageClaim.updateOne({ _id: `move:${id}:0` }, { $set: { at: new Date(Date.now() - CLAIM_GRACE_MS - 1000) } });
+    const res = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot' }).expect(201);
+    expect(res.body.status).to.equal('pending');
+    const stored = await Initiative.findById(id).lean();
+    expect(String(stored?.pendingTransition?.id)).to.equal(res.body.id);
+    expect(stored?.stageGen).to.equal(1);
+    await as.headA.post(`/api/v1/initiatives/${id}/transitions/${res.body.id}/approve`, {}).expect(200);
+    expect((await Initiative.findById(id).lean())?.stage).to.equal('pilot');
+  });
+
+  it('when a claim’s proposal was already decided but the claim was not settled (a process died in between), then the next proposal passes over it at once', async () => {
+    const { id } = await create(as.ioA, { title: 'নিষ্পন্ন দাবি' });
+    const old = await Transition.create({ initiative: id, office: world.districtA._id, from: 'idea', to: 'pilot', status: 'rejected', proposedBy: { name: 'কেউ' }, proposedAt: new Date(NOW), gen: 0 });
+    await StageClaim.create({ _id: `move:${id}:0`, initiative: id, transition: old._id, at: new Date() });
+    await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot' }).expect(201);
+    expect((await Initiative.findById(id).lean())?.stageGen).to.equal(1);
+  });
+
+  it('when a process died after writing a proposal but before copying it onto the initiative, then the next attempt gets 409 and the proposal appears on the initiative for the head to decide', async () => {
+    const { id } = await create(as.ioA, { title: 'অর্ধেক লেখা প্রস্তাব' });
+    const orphan = await Transition.create({ initiative: id, office: world.districtA._id, from: 'idea', to: 'pilot', note: 'হারানো প্রস্তাব', status: 'pending', proposedBy: { name: 'রাশেদা আক্তার' }, proposedAt: new Date(NOW), gen: 0 });
+    await StageClaim.create({ _id: `move:${id}:0`, initiative: id, transition: orphan._id, at: new Date(Date.now() - CLAIM_GRACE_MS - 1000) });
+    const again = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'dropped', reason: 'x' }).expect(409);
+    expect(again.body.error.message).to.include('অপেক্ষায়');
+    const got = (await as.headA.get(`/api/v1/initiatives/${id}`).expect(200)).body;
+    expect(got.pendingTransition).to.include({ id: String(orphan._id), from: 'idea', to: 'pilot', note: 'হারানো প্রস্তাব' });
+    await as.headA.post(`/api/v1/initiatives/${id}/transitions/${String(orphan._id)}/approve`, {}).expect(200);
+    const stored = await Initiative.findById(id).lean();
+    expect(stored?.stage).to.equal('pilot');
+    expect(stored?.pendingTransition ?? null).to.equal(null);
+  });
+
+  it('when the initiative still shows a proposal that was in fact decided (the write clearing it was lost), then the next proposal clears it and goes ahead', async () => {
+    const { id } = await create(as.ioA, { title: 'পুরনো প্রদর্শন' });
+    const decided = await Transition.create({ initiative: id, office: world.districtA._id, from: 'idea', to: 'pilot', status: 'rejected', proposedBy: { name: 'কেউ' }, proposedAt: new Date(NOW), gen: 0 });
+    await Initiative.updateOne({ _id: id }, { $set: { stageGen: 1, pendingTransition: { id: decided._id, from: 'idea', to: 'pilot', proposedBy: { name: 'কেউ' }, proposedAt: new Date(NOW) } } });
+    const res = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot', note: 'নতুন' }).expect(201);
+    const got = (await as.ioA.get(`/api/v1/initiatives/${id}`).expect(200)).body;
+    expect(got.pendingTransition).to.include({ id: res.body.id, note: 'নতুন' });
+  });
+
+  it('when an initiative stored before claims existed has a proposal pending from then, then a new proposal is refused with 409 and the old one can still be approved', async () => {
+    const { id } = await create(as.ioA, { title: 'পুরনো তথ্য' });
+    await Initiative.collection.updateOne({ _id: new Types.ObjectId(id) }, { $unset: { stageGen: '', pendingTransition: '' } });
+    const old = await Transition.collection.insertOne({ initiative: new Types.ObjectId(id), office: world.districtA._id, from: 'idea', to: 'pilot', status: 'pending', proposedBy: { name: 'কেউ' }, proposedAt: new Date(NOW), evidence: [] });
+    const refused = await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'dropped', reason: 'x' }).expect(409);
+    expect(refused.body.error.message).to.include('অপেক্ষায়');
+    await as.headA.post(`/api/v1/initiatives/${id}/transitions/${String(old.insertedId)}/approve`, {}).expect(200);
+    const stored = await Initiative.findById(id).lean();
+    expect(stored).to.include({ stage: 'pilot', stageGen: 1 });
+    expect(await Transition.countDocuments({ initiative: id })).to.equal(1);
+  });
+
+  it('when a head’s move is refused by its gate, then nothing is claimed or left pending and the next move goes ahead', async () => {
+    const { id } = await create(as.ioA, { title: 'ব্যর্থ চাল' });
+    await headMove(as.headA, id, { to: 'pilot' });
+    await as.headA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'replication' }).expect(400);
+    await headMove(as.headA, id, { to: 'replication', pilotEvaluation: EVALUATION });
+    const stored = await Initiative.findById(id).lean();
+    expect(stored?.stage).to.equal('replication');
+    expect(stored?.stageGen).to.equal(2);
+    expect(await Transition.countDocuments({ initiative: id, status: 'pending' })).to.equal(0);
+  });
+});
+
+describe('initiatives: the detail page and API read by _id only', () => {
+  let server: TestServer;
+  let world: World;
+  let people: People;
+  let as: Record<Who, Client>;
+
+  beforeEach(async () => {
+    await resetDatabase();
+    world = await createWorld();
+    people = await createPeople(world);
+    server = await startTestServer({ clock: NOW });
+    as = await clientsFor(server.url, people, NOW);
+  });
+  afterEach(() => {
+    mongoose.set('debug', false);
+    return server.close();
+  });
+
+  it('when an initiative with a pending proposal, people and areas is opened (page and API), then no query other than by _id is made, and the proposal is shown from the initiative itself', async () => {
+    const { id } = await create(as.ioA, { title: 'দ্রুত পাতা', lead: String(people.ioA._id), team: [String(people.fieldA._id)] });
+    await as.ioA.post(`/api/v1/initiatives/${id}/areas`, { nameBn: 'উপজেলা ক', fieldOfficer: String(people.fieldA._id) }).expect(201);
+    const proposal = (await as.ioA.post(`/api/v1/initiatives/${id}/transitions`, { to: 'pilot', note: 'পাইলটিং চাই' }).expect(201)).body;
+    const head = await signIn(server.url, 'head-a');
+    // Warm the caches (office tree, people, read model), as any running instance has them.
+    await head.agent.get(`/initiatives/${id}`).expect(200);
+    await as.headA.get(`/api/v1/initiatives/${id}`).expect(200);
+
+    const queries: { coll: string; method: string; filter: unknown }[] = [];
+    mongoose.set('debug', (coll: string, method: string, filter: unknown) => {
+      queries.push({ coll, method, filter });
+    });
+    const page = await head.agent.get(`/initiatives/${id}`).expect(200);
+    const api = (await as.headA.get(`/api/v1/initiatives/${id}`).expect(200)).body;
+    mongoose.set('debug', false);
+
+    const reads = queries.filter((q) => /^(find|findOne|countDocuments|aggregate|distinct|estimatedDocumentCount)$/.test(q.method));
+    const filtered = reads.filter((q) => Object.keys((q.filter as Record<string, unknown>) ?? {}).some((k) => k !== '_id') || Object.keys((q.filter as Record<string, unknown>) ?? {}).length === 0);
+    expect(filtered, JSON.stringify(filtered)).to.deep.equal([]);
+    expect(reads.map((q) => q.coll)).to.not.include('initiative_transitions');
+
+    expect(api.pendingTransition).to.include({ id: proposal.id, from: 'idea', to: 'pilot', note: 'পাইলটিং চাই', proposedBy: 'রাশেদা আক্তার' });
+    expect(page.text).to.include(`/initiatives/${id}/transitions/${proposal.id}/approve`);
+    expect(page.text).to.include('পাইলটিং চাই');
+    expect(page.text).to.match(/data-testid="lead">রাশেদা আক্তার</);
+    expect(page.text).to.match(/data-testid="team">শারমিন</);
+    // Decided, the proposal leaves the initiative.
+    await as.headA.post(`/api/v1/initiatives/${id}/transitions/${proposal.id}/approve`, {}).expect(200);
+    expect((await as.headA.get(`/api/v1/initiatives/${id}`).expect(200)).body.pendingTransition).to.equal(null);
+    expect((await head.agent.get(`/initiatives/${id}`).expect(200)).text).to.not.include(`/transitions/${proposal.id}/approve`);
+  });
+});
+
+describe('initiatives: stuck pilots at month ends (Dhaka calendar)', () => {
+  let people: People;
+  const servers: TestServer[] = [];
+  const at = async (clock: string, months = '1') => {
+    const s = await startTestServer({ clock, env: { STUCK_PILOT_MONTHS: months } });
+    servers.push(s);
+    return clientsFor(s.url, people, clock);
+  };
+
+  beforeEach(async () => {
+    await resetDatabase();
+    people = await createPeople(await createWorld());
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+  });
+
+  const stuckAt = async (id: string, clock: string, months = '1') => {
+    const c = await at(clock, months);
+    const one = (await c.ioA.get(`/api/v1/initiatives/${id}`).expect(200)).body.stuck as boolean;
+    const listed = (await c.ioA.get('/api/v1/initiatives?stuck=true').expect(200)).body.items.some((i: { id: string }) => i.id === id) as boolean;
+    expect(listed, `list and record agree at ${clock}`).to.equal(one);
+    return one;
+  };
+
+  it('when a pilot entered on 31 January (Dhaka) with N = 1, then it is stuck only after the same time on 28 February, and after 29 February in a leap year', async () => {
+    // 31 Jan 2025, 10:00 in Dhaka.
+    const jan = await at('2025-01-31T04:00:00Z');
+    const { id } = await create(jan.ioA, { title: 'জানুয়ারির শেষে' });
+    await headMove(jan.headA, id, { to: 'pilot' });
+    expect(await stuckAt(id, '2025-02-28T04:00:00Z')).to.equal(false); // exactly one month: not more
+    expect(await stuckAt(id, '2025-02-28T04:00:01Z')).to.equal(true);
+
+    const jan24 = await at('2024-01-31T04:00:00Z');
+    const leap = await create(jan24.ioA, { title: 'অধিবর্ষে' });
+    await headMove(jan24.headA, leap.id, { to: 'pilot' });
+    expect(await stuckAt(leap.id, '2024-02-28T04:00:01Z')).to.equal(false);
+    expect(await stuckAt(leap.id, '2024-02-29T04:00:00Z')).to.equal(false);
+    expect(await stuckAt(leap.id, '2024-02-29T04:00:01Z')).to.equal(true);
+  });
+
+  it('when a pilot entered just after midnight in Dhaka (still the previous day in UTC), then its months count from the Dhaka date', async () => {
+    // 1 March 2025, 00:30 in Dhaka = 28 February 18:30 UTC: one month later is 1 April 00:30 Dhaka, not 28 March.
+    const start = await at('2025-02-28T18:30:00Z');
+    const { id } = await create(start.ioA, { title: 'মধ্যরাতের পরে' });
+    await headMove(start.headA, id, { to: 'pilot' });
+    expect(await stuckAt(id, '2025-03-29T00:00:00Z')).to.equal(false);
+    expect(await stuckAt(id, '2025-03-31T18:30:00Z')).to.equal(false);
+    expect(await stuckAt(id, '2025-03-31T18:31:00Z')).to.equal(true);
+  });
+});
+
+describe('initiatives: numbers, and choosing the lead and team', () => {
+  let server: TestServer;
+  let world: World;
+  let people: People;
+  let as: Record<Who, Client>;
+
+  beforeEach(async () => {
+    await resetDatabase();
+    world = await createWorld();
+    people = await createPeople(world);
+    server = await startTestServer({ clock: NOW });
+    as = await clientsFor(server.url, people, NOW);
+  });
+  afterEach(() => server.close());
+
+  it('when TCV and budget figures are large, then the page shows them with Indian grouping: Bangla digits in Bangla, Latin digits in English', async () => {
+    const { id } = await create(as.ioA, { title: 'বড় সংখ্যা', tcvBaseline: { days: 45, taka: 123456, visits: 7 }, tcvCurrent: { days: 3, taka: 1500, visits: 1 }, budget: { needed: 2500000, allocated: 1250000 } });
+    const { agent } = await signIn(server.url, 'io-a');
+    const bn = (await agent.get(`/initiatives/${id}`).expect(200)).text;
+    expect(bn).to.include('<td>১,২৩,৪৫৬</td>');
+    expect(bn).to.include('<td>১,৫০০</td>');
+    expect(bn).to.include('<td>-১,২১,৯৫৬ (-৯৮.৮%)</td>');
+    expect(bn).to.include('<td>-৪২ (-৯৩.৩%)</td>');
+    expect(bn).to.include('২৫,০০,০০০');
+    expect(bn).to.include('১২,৫০,০০০');
+    const en = (await agent.get(`/initiatives/${id}?lang=en`).expect(200)).text;
+    expect(en).to.include('<td>1,23,456</td>');
+    expect(en).to.include('<td>-1,21,956 (-98.8%)</td>');
+    expect(en).to.include('25,00,000');
+    expect(en).to.not.match(/<td>[^<]*[০-৯]/);
+  });
+
+  it('when the new-initiative form is opened, then the lead and team are offered from the active people of the user’s offices (with those below), never from another district or inactive people', async () => {
+    await createUser({ office: world.districtA, roles: ['field_officer'], username: 'gone-a', nameBn: 'অবসরপ্রাপ্ত কর্মকর্তা', active: false });
+    const { agent } = await signIn(server.url, 'io-a');
+    const html = (await agent.get('/initiatives/new').expect(200)).text;
+    const lead = html.match(/<select id="i-lead" name="lead"[^>]*>([\s\S]*?)<\/select>/)?.[1] ?? '';
+    for (const p of [people.ioA, people.headA, people.fieldA, people.ioUpA]) expect(lead).to.include(`value="${String(p._id)}"`);
+    for (const p of [people.ioB, people.headB, people.fieldB, people.ioRoot]) expect(lead).to.not.include(`value="${String(p._id)}"`);
+    expect(lead).to.not.include('অবসরপ্রাপ্ত কর্মকর্তা');
+    expect(lead).to.include('<optgroup label="জেলা ক">');
+    const team = html.match(/data-testid="team"[\s\S]*?<\/fieldset>/)?.[0] ?? '';
+    expect(team).to.include(`type="checkbox" name="team" value="${String(people.fieldA._id)}"`);
+    expect(team).to.not.include(String(people.fieldB._id));
+  });
+
+  it('when an initiative of an upazila is edited, then only that upazila’s people are offered, and the current lead and team are chosen', async () => {
+    const { id } = await create(as.ioA, { title: 'উপজেলার উদ্যোগ', office: String(world.upazilaA._id), lead: String(people.ioUpA._id), team: [String(people.fieldA._id)] });
+    const { agent } = await signIn(server.url, 'io-a');
+    const html = (await agent.get(`/initiatives/${id}/edit`).expect(200)).text;
+    expect(html).to.match(new RegExp(`<option value="${String(people.ioUpA._id)}" selected>`));
+    expect(html).to.match(new RegExp(`value="${String(people.fieldA._id)}" checked>`));
+    expect(html).to.not.include(`value="${String(people.headA._id)}"`);
+  });
+
+  it('when the form chooses a lead and a team, then they are saved and shown by name; unticking every team box empties the team', async () => {
+    const { agent, csrf } = await signIn(server.url, 'io-a');
+    const res = await agent
+      .post('/initiatives/new')
+      .type('form')
+      .send({ _csrf: csrf, title: 'দল সহ উদ্যোগ', kind: 'idea', office: String(world.districtA._id), lead: String(people.headA._id), teamShown: '1', team: [String(people.fieldA._id), String(people.ioUpA._id)] })
+      .expect(302);
+    const id = res.headers.location!.split('/').pop()!;
+    const stored = await Initiative.findById(id).lean();
+    expect(String(stored?.lead)).to.equal(String(people.headA._id));
+    expect(stored?.team.map(String)).to.deep.equal([String(people.fieldA._id), String(people.ioUpA._id)]);
+    const page = (await agent.get(`/initiatives/${id}`).expect(200)).text;
+    expect(page).to.match(/data-testid="lead">জেলা প্রশাসক ক</);
+    expect(page).to.include('শারমিন');
+    await agent.post(`/initiatives/${id}/edit`).type('form').send({ _csrf: csrf, version: String(stored?.__v), title: 'দল সহ উদ্যোগ', kind: 'idea', lead: '', teamShown: '1' }).expect(302);
+    const emptied = await Initiative.findById(id).lean();
+    expect(emptied?.lead ?? null).to.equal(null);
+    expect(emptied?.team).to.deep.equal([]);
+  });
+
+  it('when the form or the API names a lead or team member outside the office subtree, inactive or unknown, then 400 with a Bangla message and nothing is saved', async () => {
+    const inactive = await createUser({ office: world.districtA, roles: ['field_officer'], username: 'inactive-a', active: false });
+    const { agent, csrf } = await signIn(server.url, 'io-a');
+    const outside = await agent.post('/initiatives/new').type('form').send({ _csrf: csrf, title: 'বাইরের দলনেতা', kind: 'idea', office: String(world.districtA._id), lead: String(people.headB._id), teamShown: '1' }).expect(400);
+    expect(outside.text).to.include('দলনেতা হিসেবে এই দপ্তর বা এর অধীন কোনো দপ্তরের একজন সক্রিয় কর্মকর্তাকে বাছাই করুন।');
+    expect(outside.text).to.match(/id="i-lead"[^>]*aria-invalid="true"/);
+    // An upazila's initiative cannot be led from the district above it.
+    const above = await agent.post('/initiatives/new').type('form').send({ _csrf: csrf, title: 'উপরের দলনেতা', kind: 'idea', office: String(world.upazilaA._id), lead: String(people.headA._id) }).expect(400);
+    expect(above.text).to.include('দলনেতা হিসেবে');
+    const unknownTeam = await agent.post('/initiatives/new').type('form').send({ _csrf: csrf, title: 'অজানা সদস্য', kind: 'idea', office: String(world.districtA._id), teamShown: '1', team: [String(people.fieldA._id), String(new Types.ObjectId())] }).expect(400);
+    expect(unknownTeam.text).to.include('দলে শুধু এই দপ্তর বা এর অধীন দপ্তরের সক্রিয় কর্মকর্তাদের রাখা যায়');
+    expect(await Initiative.countDocuments()).to.equal(0);
+
+    const { id, version } = await create(as.ioA, { title: 'এপিআই দিয়ে' });
+    const api = await as.ioA.patch(`/api/v1/initiatives/${id}`, { version, lead: String(inactive._id), team: [String(people.fieldB._id)] }).expect(400);
+    expect(api.body.error.fields.lead).to.match(BANGLA);
+    expect(api.body.error.fields.team).to.match(BANGLA);
+    const en = await as.ioA.patch(`/api/v1/initiatives/${id}?lang=en`, { version, lead: String(people.headB._id) }).expect(400);
+    expect(en.body.error.fields.lead).to.equal('Choose as lead an active officer of this office or of an office below it.');
+    const stored = await Initiative.findById(id).lean();
+    expect(stored?.__v).to.equal(version);
+    expect(stored?.lead ?? null).to.equal(null);
+    expect(await AuditEntry.countDocuments({ action: 'initiative.update', 'entity.id': id })).to.equal(0);
   });
 });

@@ -7,6 +7,9 @@ import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.j
 import { MemoNumber, MemoRegister } from '../../src/features/memo-numbers/memo.model.js';
 import { NEXT_MEETING_SUBJECT, PAST_MEETING_SUBJECT } from '../../src/features/seed/demo-meetings.js';
 import { seedDemo } from '../../src/features/seed/index.js';
+import { DEMO_MOTTO } from '../../src/features/seed/demo-letterhead.js';
+import { Letterhead } from '../../src/features/letterhead/letterhead.model.js';
+import { letterheadFor } from '../../src/features/letterhead/letterhead.service.js';
 import { User } from '../../src/features/users/user.model.js';
 import { isStuck } from '../../src/features/initiatives/initiative.service.js';
 import { resetDatabase, testDatabase } from '../support/db.js';
@@ -56,5 +59,12 @@ describe('demo seed', function () {
     const next = await Meeting.findOne({ subject: NEXT_MEETING_SUBJECT }).lean();
     expect(next?.status).to.equal('draft');
     expect(String(next?.previous)).to.equal(String(past!._id));
+  });
+
+  it('when seeded, then the headquarters letterhead carries the demo motto (once, at version 1)', async () => {
+    const hq = await Office.findOne({ code: 'dwa-hq' }).lean();
+    const lh = await Letterhead.findById(String(hq!._id)).lean();
+    expect(lh).to.include({ motto: DEMO_MOTTO, version: 1 });
+    expect((await letterheadFor(String(hq!._id))).motto).to.equal(DEMO_MOTTO);
   });
 });

@@ -39,6 +39,8 @@ export const RULES = {
   'meeting.sign': { roles: WRITERS, scope: 'subtree', describe: 'sign or return submitted minutes: a head of the meeting’s office or above (acting charge included), or the chair when the chair is a user — checked per meeting' },
   'decision.read': { roles: EVERYONE, scope: 'subtree', describe: 'see decisions (action items), also those you or your office implement' },
   'decision.update': { roles: ['innovation_officer', 'head', 'field_officer'], scope: 'subtree', describe: 'record progress on a decision (also implementers outside the subtree)' },
+  'letterhead.read': { roles: EVERYONE, scope: 'subtree', describe: "see an office's letterhead (name, address, motto, logo) and a sample PDF with it" },
+  'letterhead.manage': { roles: ['admin', 'head', 'innovation_officer'], scope: 'subtree', describe: "change an office's letterhead: government line, name, address, motto, contact, logo" },
   'memo.read': { roles: EVERYONE, scope: 'subtree', describe: 'see memo-number registers and the numbers issued' },
   'memo.manage': { roles: ['admin', 'innovation_officer'], scope: 'subtree', describe: 'create memo-number registers' },
   'memo.claim': { roles: ['innovation_officer'], scope: 'subtree', describe: 'take a memo number for a letter written outside the system' },

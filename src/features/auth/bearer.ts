@@ -33,5 +33,9 @@ export function exemptFromCsrf(req: Request): boolean {
   if (req.user?.via === 'token') return true;
   // Checking a PDF against its verification record changes nothing, and its upload form is multipart.
   if (req.method === 'POST' && /^\/verify\/[0-9A-Z]+$/.test(req.path)) return true;
+  // A multipart upload form carries its token in the body, which only the route's upload middleware reads: the
+  // route checks the token itself once the body is parsed (assertCsrfToken), before anything is stored.
+  if (req.method === 'POST' && /^\/initiatives\/[0-9a-f]{24}\/attachments$/i.test(req.path) && req.is('multipart/form-data')) return true;
+  if (req.method === 'POST' && /^\/offices\/[0-9a-f]{24}\/letterhead$/i.test(req.path) && req.is('multipart/form-data')) return true;
   return req.originalUrl.startsWith('/api/') && !(req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
 }

@@ -43,6 +43,21 @@ const areaSchema = new Schema({
   note: String,
 });
 
+/** The pending proposal as kept on the initiative (see pendingTransition). */
+const pendingSchema = new Schema(
+  {
+    id: { type: Schema.Types.ObjectId, required: true },
+    from: { type: String, enum: STAGES, required: true },
+    to: { type: String, enum: STAGES, required: true },
+    note: String,
+    reason: String,
+    evidence: { type: [String], default: [] },
+    proposedBy: { id: Schema.Types.ObjectId, name: String },
+    proposedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const initiativeSchema = new Schema(
   {
     title: { type: String, required: true, trim: true },
@@ -68,6 +83,17 @@ const initiativeSchema = new Schema(
     institutionalEvidence: { policy: String, budgetLine: String, owningAgency: String },
     history: { type: [historySchema], default: [] },
     areas: { type: [areaSchema], default: [] },
+    /**
+     * The stage-change proposal waiting for the head, copied here so the detail page and API read it with the
+     * initiative (by _id) instead of searching initiative_transitions. Null when none is pending.
+     */
+    pendingTransition: { type: pendingSchema, default: null },
+    /**
+     * Which "move out of the current state" the next stage change claims: a move inserts the claim
+     * `move:<initiative>:<stageGen>` (unique _id) before anything else, and the write that decides it (approve,
+     * reject, withdraw) raises stageGen. So two simultaneous moves or proposals cannot both go ahead.
+     */
+    stageGen: { type: Number, default: 0 },
     /** Last decision about the initiative (a stage move or a rejected proposal): a pilot without one for long is stuck. */
     lastDecisionAt: { type: Date },
     searchText: { type: String, default: '' },
@@ -97,10 +123,26 @@ const transitionSchema = new Schema(
     decidedBy: { id: Schema.Types.ObjectId, name: String },
     decidedAt: Date,
     decisionNote: String,
+    /** The initiative's stageGen this move claimed (absent on proposals made before claims existed). */
+    gen: { type: Number },
   },
   { versionKey: false },
 );
 export const Transition = mongoose.model('Transition', transitionSchema, 'initiative_transitions');
+
+/**
+ * Claims that make stage changes exclusive on an engine without atomic read-modify-write, taken by inserting
+ * under a unique _id (the one thing enforced under concurrency):
+ * - `move:<initiative>:<stageGen>`: the one move (or proposal) out of the initiative's current state; the
+ *   transition it names is the holder. Released by raising the initiative's stageGen, never by deleting.
+ * - `decide:<transition>`: the one decision (approve or reject) of a proposal; kept as its ledger entry.
+ * `at` is wall-clock time, for telling a claim left by a dead process from one still in progress.
+ */
+const stageClaimSchema = new Schema(
+  { _id: { type: String, required: true }, initiative: { type: Schema.Types.ObjectId, required: true }, transition: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+export const StageClaim = mongoose.model('InitiativeStageClaim', stageClaimSchema, 'initiative_stage_claims');
 
 /** One row per change to an initiative; read models in every app instance catch up from it. Pruned. */
 const changeSchema = new Schema({ initiative: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { versionKey: false });

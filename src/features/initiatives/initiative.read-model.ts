@@ -27,15 +27,22 @@ export interface InitiativeSummary {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly search: string;
+  /** The proposal waiting for a head's decision, as kept on the initiative (home pages list these). */
+  readonly pending: { readonly id: string; readonly from: Stage; readonly to: Stage; readonly byId: string | undefined; readonly byName: string | undefined; readonly at: number } | undefined;
 }
 
 const CHECK_EVERY_MS = 500;
 /** Changes older than this are deleted; an instance that has not caught up for this long reloads all. */
 export const CHANGE_LOG_KEEP_MS = 15 * 60_000;
 
-const PROJECTION = { title: 1, titleEn: 1, kind: 1, stage: 1, fiscalYear: 1, office: 1, lead: 1, team: 1, areas: 1, stageEnteredAt: 1, lastDecisionAt: 1, createdAt: 1, updatedAt: 1, searchText: 1 } as const;
+const PROJECTION = { title: 1, titleEn: 1, kind: 1, stage: 1, fiscalYear: 1, office: 1, lead: 1, team: 1, areas: 1, stageEnteredAt: 1, lastDecisionAt: 1, createdAt: 1, updatedAt: 1, searchText: 1, pendingTransition: 1 } as const;
 
 type Raw = Record<string, unknown> & { _id: Types.ObjectId };
+
+function pendingOf(p: { id?: unknown; from?: Stage; to?: Stage; proposedBy?: { id?: unknown; name?: string }; proposedAt?: Date } | null | undefined): InitiativeSummary['pending'] {
+  if (!p?.id || !p.from || !p.to) return undefined;
+  return { id: String(p.id), from: p.from, to: p.to, byId: p.proposedBy?.id ? String(p.proposedBy.id) : undefined, byName: p.proposedBy?.name ?? undefined, at: p.proposedAt instanceof Date ? p.proposedAt.getTime() : 0 };
+}
 
 function summarise(d: Raw): InitiativeSummary {
   const areas = (d.areas as { office?: unknown; districtIso?: string; upazilaGeo?: string; status?: string; fieldOfficer?: unknown }[] | undefined) ?? [];
@@ -60,6 +67,7 @@ function summarise(d: Raw): InitiativeSummary {
     createdAt: time(d.createdAt) ?? 0,
     updatedAt: time(d.updatedAt) ?? 0,
     search: String(d.searchText ?? searchKey(String(d.title))),
+    pending: pendingOf(d.pendingTransition as { id?: unknown; from?: Stage; to?: Stage; proposedBy?: { id?: unknown; name?: string }; proposedAt?: Date } | null | undefined),
   };
 }
 

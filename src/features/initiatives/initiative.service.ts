@@ -10,11 +10,15 @@ import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '..
 import { diff, fieldsChangedSince, recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { officeTree, type OfficeTree } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
-import { Initiative, STAGES, Transition, type AreaStatus, type InitiativeDoc, type Stage } from './initiative.model.js';
+import { Initiative, STAGES, StageClaim, Transition, type AreaStatus, type InitiativeDoc, type Stage } from './initiative.model.js';
 import { initiativeReadModel, recordInitiativeChange, type InitiativeSummary } from './initiative.read-model.js';
+import { checkEvidence } from './attachment.store.js';
+import { isStuck } from './stuck.js';
 import type { AreaInput, AreaPatch, CreateInitiativeInput, ListQuery, TransitionInput, UpdateInitiativeInput } from './initiative.schemas.js';
 
 type Ctx = RequestContext & { actor: Actor };
+
+export { addDhakaMonths, isStuck } from './stuck.js';
 
 export const EDITABLE = ['title', 'titleEn', 'kind', 'problem', 'solution', 'lead', 'team', 'fiscalYear', 'partners', 'budget', 'charterService', 'tcvBaseline', 'tcvCurrent', 'tags'] as const;
 
@@ -78,6 +82,7 @@ export async function createInitiative(ctx: Ctx, input: CreateInitiativeInput): 
   if (!office) throw new ForbiddenError();
   if (!tree.get(office)) throw new ValidationError({ office: { bn: 'দপ্তরটি পাওয়া যায়নি।', en: 'The office was not found.' } });
   assertCan(ctx.actor, 'initiative.create', tree, { office });
+  await checkPeople(tree, office, input);
   const now = ctx.clock.now();
   const doc = await new Initiative({
     ...dropEmptyGroups(input),
@@ -92,6 +97,30 @@ export async function createInitiative(ctx: Ctx, input: CreateInitiativeInput): 
   await recordInitiativeChange(doc._id);
   await recordAudit(ctx, { action: 'initiative.create', entity: { type: 'initiative', id: String(doc._id), label: doc.title, office }, changes: diff({}, doc.toObject() as Record<string, unknown>, EDITABLE), version: doc.__v });
   return doc.toObject() as unknown as InitiativeDoc;
+}
+
+/**
+ * The lead and team must be active people of the owning office or an office below it (an unknown id would
+ * silently grant nobody access, and someone elsewhere would gain access the office did not mean to give).
+ * People already on the initiative may stay even if they have moved since.
+ */
+async function checkPeople(tree: OfficeTree, office: string, input: { lead?: string | null; team?: string[] }, current?: Pick<InitiativeDoc, 'lead' | 'team'>): Promise<void> {
+  const had = new Set([current?.lead, ...(current?.team ?? [])].filter(Boolean).map(String));
+  const fits = async (userId: string): Promise<boolean> => {
+    if (had.has(userId)) return true;
+    const u = await User.findById(userId, { office: 1, active: 1 }).lean();
+    return !!u && u.active !== false && tree.contains(office, String(u.office));
+  };
+  const fields: Record<string, Message> = {};
+  if (input.lead && !(await fits(input.lead))) {
+    fields.lead = msg('দলনেতা হিসেবে এই দপ্তর বা এর অধীন কোনো দপ্তরের একজন সক্রিয় কর্মকর্তাকে বাছাই করুন।', 'Choose as lead an active officer of this office or of an office below it.');
+  }
+  const team = [...new Set(input.team ?? [])];
+  const misfits = (await Promise.all(team.map(async (u) => ((await fits(u)) ? undefined : u)))).filter(Boolean);
+  if (misfits.length) {
+    fields.team = msg('দলে শুধু এই দপ্তর বা এর অধীন দপ্তরের সক্রিয় কর্মকর্তাদের রাখা যায়; বাছাই করা একজন বা একাধিক ব্যক্তি তা নন।', 'The team may hold only active officers of this office or of offices below it; one or more of those chosen are not.');
+  }
+  if (Object.keys(fields).length) throw new ValidationError(fields);
 }
 
 /** Names of the fields of an initiative, for messages that say what changed. */
@@ -147,6 +176,7 @@ export async function updateInitiative(ctx: Ctx, id: string, input: UpdateInitia
   const doc = await load(id);
   assertCan(ctx.actor, 'initiative.edit', await officeTree(), { office: String(doc.office) });
   if (doc.__v !== input.version) await stale(id, input.version);
+  await checkPeople(await officeTree(), String(doc.office), input, doc);
   const before = doc.toObject() as Record<string, unknown>;
   const { version: _v, ...fields } = dropEmptyGroups(input);
   void _v;
@@ -229,9 +259,114 @@ function checkMove(doc: InitiativeDoc, to: Stage, input: TransitionInput): void 
   if (Object.keys(fields).length) throw new ValidationError(fields, msg('এই ধাপ পরিবর্তনের শর্ত পূরণ হয়নি।', 'The requirements of this stage change are not met.'));
 }
 
+// --- Stage changes under concurrency -------------------------------------------------------------------------
+// The engine has no transactions and its conditional updates are not atomic, so "at most one pending proposal"
+// and "one move out of a stage" are enforced by inserting claims under a unique _id (see StageClaim):
+// - every proposal or head's move first claims `move:<initiative>:<stageGen>`; whoever inserts it first goes
+//   ahead, every other simultaneous attempt gets 409 and writes nothing;
+// - the write that settles the claim (the move applied, the proposal rejected, a failed move withdrawn) raises
+//   the initiative's stageGen in the same document write, so the next change claims a fresh key;
+// - a claim whose transition is no longer pending, or was never written (a process died in between) and is
+//   older than CLAIM_GRACE_MS, is stale: the next attempt raises stageGen past it and claims the next key.
+// The initiative carries the pending proposal (pendingTransition), so reading it needs no filtered query.
+
+/** How long a claim may stand without its transition before it counts as left behind by a dead process. */
+export const CLAIM_GRACE_MS = 2 * 60_000;
+
+const moveKey = (initiative: Types.ObjectId | string, gen: number) => `move:${String(initiative)}:${gen}`;
+const decideKey = (transition: Types.ObjectId | string) => `decide:${String(transition)}`;
+const isDuplicateKey = (err: unknown) => (err as { code?: unknown } | null)?.code === 11000;
+
+const ALREADY_PENDING = msg('এই উদ্যোগের একটি ধাপ পরিবর্তনের প্রস্তাব ইতিমধ্যে অনুমোদনের অপেক্ষায় আছে।', 'A stage change for this initiative is already waiting for approval.');
+const BUSY = msg(
+  'এই মুহূর্তে অন্য কেউ এই উদ্যোগের ধাপ পরিবর্তন করছেন। পাতাটি আবার খুলে দেখুন; আপনার পরিবর্তন সংরক্ষিত হয়নি।',
+  'Someone else is changing the stage of this initiative at this moment. Reload the page and check; your change was not saved.',
+);
+const STAGE_MOVED = msg(
+  'এইমাত্র অন্য কেউ এই উদ্যোগের ধাপ পরিবর্তন করেছেন বা প্রস্তাবের সিদ্ধান্ত নিয়েছেন। পাতাটি আবার খুলে দেখুন; আপনার পরিবর্তন সংরক্ষিত হয়নি।',
+  'Someone else has just changed the stage of this initiative or decided a proposal on it. Reload the page and check; your change was not saved.',
+);
+
+type Pending = NonNullable<InitiativeDoc['pendingTransition']>;
+
+function pendingOf(t: { _id: Types.ObjectId; from: string; to: string; note?: string | null; reason?: string | null; evidence?: string[] | null; proposedBy?: { id?: unknown; name?: string | null } | null; proposedAt: Date }): Pending {
+  return { id: t._id, from: t.from, to: t.to, note: t.note ?? undefined, reason: t.reason ?? undefined, evidence: [...(t.evidence ?? [])], proposedBy: { id: t.proposedBy?.id as Types.ObjectId | undefined, name: t.proposedBy?.name ?? undefined }, proposedAt: t.proposedAt } as Pending;
+}
+
+/** True when the transition has already been applied (it is in the stage history). */
+function applied(doc: Pick<InitiativeDoc, 'history'>, transition: Types.ObjectId | string): boolean {
+  return (doc.history ?? []).some((h) => h.transition && String(h.transition) === String(transition));
+}
+
+/**
+ * Claims the one change out of the initiative's current state (generation `gen`) for transition `tid`, and
+ * returns the generation claimed. 409 when a pending proposal or another move in progress holds it, or when
+ * the state has moved on since the caller read it; a stale claim is passed over (stageGen raised) and the next
+ * generation claimed.
+ */
+async function claimMove(initiative: Types.ObjectId, gen: number, tid: Types.ObjectId): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await StageClaim.create({ _id: moveKey(initiative, gen), initiative, transition: tid, at: new Date() });
+      return gen;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const [fresh, held] = await Promise.all([
+      Initiative.findById(initiative, { stageGen: 1, pendingTransition: 1 }).lean(),
+      StageClaim.findById(moveKey(initiative, gen)).lean(),
+    ]);
+    if (!fresh) throw new NotFoundError();
+    if ((fresh.stageGen ?? 0) !== gen) throw new ConflictError(STAGE_MOVED);
+    if (!held) continue;
+    const holder = await Transition.findById(held.transition).lean();
+    const young = Date.now() - held.at.getTime() < CLAIM_GRACE_MS;
+    if (holder?.status === 'pending') {
+      if (fresh.pendingTransition?.id && String(fresh.pendingTransition.id) === String(holder._id)) throw new ConflictError(ALREADY_PENDING);
+      if (young) throw new ConflictError(BUSY);
+      // A proposal whose process died before copying it onto the initiative: show it, so the head can decide it.
+      await Initiative.updateOne({ _id: initiative }, { $set: { pendingTransition: pendingOf(holder) } });
+      await recordInitiativeChange(initiative);
+      throw new ConflictError(ALREADY_PENDING);
+    }
+    if (!holder && young) throw new ConflictError(BUSY);
+    // Decided or withdrawn without the generation raised, or never written: pass over it.
+    await Initiative.updateOne({ _id: initiative, stageGen: gen }, { $set: { stageGen: gen + 1 } });
+    gen += 1;
+  }
+  throw new ConflictError(BUSY);
+}
+
+/** Lets the next change go ahead after a claimed move failed (only the claim's holder calls it). */
+async function releaseMove(initiative: Types.ObjectId, gen: number): Promise<void> {
+  await Initiative.updateOne({ _id: initiative, stageGen: gen }, { $set: { stageGen: gen + 1 } });
+  await recordInitiativeChange(initiative);
+}
+
+/** Claims the one decision of a proposal; a claim left by a process that died while deciding is taken over. */
+async function claimDecision(initiative: Types.ObjectId, tid: Types.ObjectId): Promise<void> {
+  const key = decideKey(tid);
+  const take = async () => {
+    try {
+      await StageClaim.create({ _id: key, initiative, transition: tid, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return false;
+    }
+  };
+  if (await take()) return;
+  const held = await StageClaim.findById(key).lean();
+  if (held && Date.now() - held.at.getTime() >= CLAIM_GRACE_MS) {
+    await StageClaim.deleteOne({ _id: key, at: held.at });
+    if (await take()) return;
+  }
+  throw new ConflictError(msg('এই প্রস্তাবের সিদ্ধান্ত এই মুহূর্তে অন্য কেউ নিচ্ছেন বা আগেই নেওয়া হয়েছে।', 'Someone else is deciding this proposal at this moment, or has already decided it.'));
+}
+
 /** Applies an approved move to the initiative (idempotent: a move already in the history is not applied twice). */
-async function applyMove(ctx: Ctx, doc: mongoose.HydratedDocument<InitiativeDoc>, t: { _id: Types.ObjectId; to: Stage; from: Stage; note?: string | null; reason?: string | null; evidence?: string[] | null; decision?: Types.ObjectId | null; proposedBy: { id?: unknown; name?: string | null } }, gate: TransitionInput, approvalNote?: string): Promise<void> {
-  if ((doc.history ?? []).some((h) => h.transition && String(h.transition) === String(t._id))) return;
+async function applyMove(ctx: Ctx, doc: mongoose.HydratedDocument<InitiativeDoc>, t: { _id: Types.ObjectId; to: Stage; from: Stage; note?: string | null; reason?: string | null; evidence?: string[] | null; decision?: Types.ObjectId | null; proposedBy: { id?: unknown; name?: string | null } }, gate: TransitionInput, gen: number, approvalNote?: string): Promise<void> {
+  if (applied(doc, t._id)) return;
   const now = ctx.clock.now();
   const before = { stage: doc.stage };
   // Only the gate of this move is recorded, so a later move (pause, drop...) never erases an earlier evaluation.
@@ -242,6 +377,9 @@ async function applyMove(ctx: Ctx, doc: mongoose.HydratedDocument<InitiativeDoc>
   doc.stage = t.to;
   doc.stageEnteredAt = now;
   doc.lastDecisionAt = now;
+  // In the same write: no proposal is pending any more, and the claim of this move is settled.
+  doc.pendingTransition = null;
+  doc.stageGen = gen + 1;
   doc.history.push({
     from: t.from,
     to: t.to,
@@ -273,32 +411,59 @@ export async function proposeTransition(ctx: Ctx, id: string, input: TransitionI
   assertCan(ctx.actor, 'initiative.propose', tree, { office: String(doc.office) });
   const to = resolveTarget(doc, input.to);
   checkMove(doc, to, input);
-  if (await Transition.exists({ initiative: doc._id, status: 'pending' })) {
-    throw new ConflictError(msg('এই উদ্যোগের একটি ধাপ পরিবর্তনের প্রস্তাব ইতিমধ্যে অনুমোদনের অপেক্ষায় আছে।', 'A stage change for this initiative is already waiting for approval.'));
+  // Evidence may cite this initiative's attachments by id; an id of another initiative's file is refused.
+  await checkEvidence(String(doc._id), input.evidence);
+  if (doc.pendingTransition?.id) {
+    // The copy on the initiative is a convenience; the proposal itself says whether it is still pending.
+    const shown = await Transition.findById(doc.pendingTransition.id, { status: 1 }).lean();
+    if (shown?.status === 'pending') throw new ConflictError(ALREADY_PENDING);
+    // Decided, but the write that should have cleared the copy was lost (a process stopped): clear it now.
+    await Initiative.updateOne({ _id: doc._id }, { $set: { pendingTransition: null } });
+    await recordInitiativeChange(doc._id);
   }
+  // An initiative stored before claims existed (no stageGen yet) may have a proposal known only to
+  // initiative_transitions: search for it, once per such initiative (a write path; every later one has stageGen).
+  if (doc.$isDefault('stageGen') && (await Transition.exists({ initiative: doc._id, status: 'pending', gen: { $exists: false } }))) throw new ConflictError(ALREADY_PENDING);
   const now = ctx.clock.now();
   const canDecide = decide(ctx.actor, 'initiative.decide', tree, { office: String(doc.office) }) === 'allow';
-  const t = await Transition.create({
-    initiative: doc._id,
-    office: doc.office,
-    from: doc.stage,
-    to,
-    note: input.note,
-    reason: input.reason,
-    evidence: input.evidence ?? [],
-    decision: input.decision ?? null,
-    gate: { pilotEvaluation: input.pilotEvaluation, institutionalEvidence: input.institutionalEvidence },
-    status: 'pending',
-    proposedBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
-    proposedAt: now,
-  });
-  await recordAudit(ctx, { action: 'initiative.transition.propose', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, note: `${doc.stage} → ${to}` });
-  if (!canDecide) return { id: String(t._id), status: 'pending' };
+  const tid = new Types.ObjectId();
+  // From here on this request is the only change out of the initiative's current state.
+  const gen = await claimMove(doc._id, doc.stageGen ?? 0, tid);
+  let t;
   try {
-    await applyMove(ctx, doc, { _id: t._id, from: doc.stage as Stage, to, note: t.note, reason: t.reason, evidence: t.evidence, decision: t.decision, proposedBy: t.proposedBy ?? {} }, input);
+    t = await Transition.create({
+      _id: tid,
+      initiative: doc._id,
+      office: doc.office,
+      from: doc.stage,
+      to,
+      note: input.note,
+      reason: input.reason,
+      evidence: input.evidence ?? [],
+      decision: input.decision ?? null,
+      gate: { pilotEvaluation: input.pilotEvaluation, institutionalEvidence: input.institutionalEvidence },
+      status: 'pending',
+      proposedBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
+      proposedAt: now,
+      gen,
+    });
+  } catch (err) {
+    await releaseMove(doc._id, gen);
+    throw err;
+  }
+  await recordAudit(ctx, { action: 'initiative.transition.propose', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, note: `${doc.stage} → ${to}` });
+  if (!canDecide) {
+    // A plain $set: a proposal changes nothing an editor works on, so nobody's open edit is refused because of it.
+    await Initiative.updateOne({ _id: doc._id }, { $set: { pendingTransition: pendingOf(t) } });
+    await recordInitiativeChange(doc._id);
+    return { id: String(t._id), status: 'pending' };
+  }
+  try {
+    await applyMove(ctx, doc, { _id: t._id, from: doc.stage as Stage, to, note: t.note, reason: t.reason, evidence: t.evidence, decision: t.decision, proposedBy: t.proposedBy ?? {} }, input, gen);
   } catch (err) {
     // A head's move that could not be applied must not stay pending and block every later proposal.
     await Transition.updateOne({ _id: t._id, status: 'pending' }, { $set: { status: 'withdrawn', decidedAt: now } });
+    await releaseMove(doc._id, gen);
     throw err;
   }
   await Transition.updateOne({ _id: t._id }, { $set: { status: 'approved', decidedBy: { id: ctx.actor.userId, name: ctx.actor.nameBn }, decidedAt: now } });
@@ -309,20 +474,37 @@ export async function proposeTransition(ctx: Ctx, id: string, input: TransitionI
 export async function decideTransition(ctx: Ctx, id: string, transitionId: string, approve: boolean, note?: string): Promise<{ id: string; status: 'approved' | 'rejected' }> {
   const doc = await load(id);
   assertCan(ctx.actor, 'initiative.decide', await officeTree(), { office: String(doc.office) });
-  const t = await Transition.findOne({ _id: asId(transitionId), initiative: doc._id });
-  if (!t) throw new NotFoundError();
-  if (t.status !== 'pending') throw new ConflictError(msg('এই প্রস্তাবের সিদ্ধান্ত আগেই হয়েছে।', 'This proposal has already been decided.'), { status: t.status });
+  const t = await Transition.findById(asId(transitionId));
+  if (!t || String(t.initiative) !== String(doc._id)) throw new NotFoundError();
+  if (t.status !== 'pending' || applied(doc, t._id)) throw new ConflictError(msg('এই প্রস্তাবের সিদ্ধান্ত আগেই হয়েছে।', 'This proposal has already been decided.'), { status: applied(doc, t._id) ? 'approved' : t.status });
   const now = ctx.clock.now();
+  const gen = doc.stageGen ?? 0;
+  // A proposal holds the claim of the generation it was made in; once that has moved on, the stage has too.
+  const current = t.gen === undefined || t.gen === null || t.gen === gen;
+  const gate = (t.gate ?? {}) as TransitionInput;
   if (approve) {
-    if (doc.stage !== t.from) throw new ConflictError(msg('প্রস্তাবের পর উদ্যোগের ধাপ বদলেছে; নতুন প্রস্তাব দিন।', 'The stage changed since the proposal; propose again.'));
-    const gate = (t.gate ?? {}) as TransitionInput;
+    if (doc.stage !== t.from || !current) throw new ConflictError(msg('প্রস্তাবের পর উদ্যোগের ধাপ বদলেছে; নতুন প্রস্তাব দিন।', 'The stage changed since the proposal; propose again.'));
     checkMove(doc, t.to as Stage, { ...gate, to: t.to as Stage, reason: t.reason ?? undefined });
-    await applyMove(ctx, doc, { _id: t._id, from: t.from as Stage, to: t.to as Stage, note: t.note, reason: t.reason, evidence: t.evidence, decision: t.decision, proposedBy: t.proposedBy ?? {} }, gate, note);
-  } else {
-    // A rejection is a decision (the pilot is not stuck) but changes nothing an editor works on: a plain $set,
-    // so the version stays and nobody's open edit is refused because of it.
-    await Initiative.updateOne({ _id: doc._id }, { $set: { lastDecisionAt: now } });
-    await recordInitiativeChange(doc._id);
+  }
+  await claimDecision(doc._id, t._id);
+  try {
+    if (approve) {
+      // A proposal from before claims existed claims its move now, so no simultaneous move can also apply.
+      const claimed = t.gen === undefined || t.gen === null ? await claimMove(doc._id, gen, t._id) : gen;
+      await applyMove(ctx, doc, { _id: t._id, from: t.from as Stage, to: t.to as Stage, note: t.note, reason: t.reason, evidence: t.evidence, decision: t.decision, proposedBy: t.proposedBy ?? {} }, gate, claimed, note);
+    } else {
+      // A rejection is a decision (the pilot is not stuck) but changes nothing an editor works on: a plain $set,
+      // so the version stays and nobody's open edit is refused because of it. It settles the proposal's claim.
+      const set: Record<string, unknown> = { lastDecisionAt: now };
+      if (doc.pendingTransition?.id && String(doc.pendingTransition.id) === String(t._id)) set.pendingTransition = null;
+      if (t.gen !== undefined && t.gen !== null && current) set.stageGen = gen + 1;
+      await Initiative.updateOne({ _id: doc._id }, { $set: set });
+      await recordInitiativeChange(doc._id);
+    }
+  } catch (err) {
+    // Nothing was decided (a gate, a simultaneous save): the proposal stays pending and may be decided again.
+    await StageClaim.deleteOne({ _id: decideKey(t._id) });
+    throw err;
   }
   t.status = approve ? 'approved' : 'rejected';
   t.decidedBy = { id: new Types.ObjectId(ctx.actor.userId), name: ctx.actor.nameBn };
@@ -333,10 +515,12 @@ export async function decideTransition(ctx: Ctx, id: string, transitionId: strin
   return { id: transitionId, status: approve ? 'approved' : 'rejected' };
 }
 
+/** Every proposal and decision on an initiative, newest first (a write-side page: it searches the transitions). */
 export async function listTransitions(actor: Actor, id: string) {
   const doc = await getInitiative(actor, id);
   const items = await Transition.find({ initiative: doc._id }).lean();
-  return items.sort((a, b) => b.proposedAt.getTime() - a.proposedAt.getTime());
+  // A move applied by a process that stopped before recording its approval is approved all the same.
+  return items.map((t) => (t.status === 'pending' && applied(doc, t._id) ? { ...t, status: 'approved' as const } : t)).sort((a, b) => b.proposedAt.getTime() - a.proposedAt.getTime());
 }
 
 /** Adds a replication area (an innovation officer or head of the owning office). */
@@ -407,15 +591,6 @@ export async function updateArea(ctx: Ctx, id: string, areaId: string, patch: Ar
   await recordInitiativeChange(doc._id);
   await recordAudit(ctx, { action: 'initiative.area.update', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, changes: diff(before, area.toObject() as Record<string, unknown>, ['status', 'fieldOfficer', 'office', 'nameBn', 'orientationAt', 'startedAt', 'liveAt', 'stoppedAt', 'note']).map((c) => ({ ...c, field: `areas.${areaId}.${c.field}` })), version: doc.__v });
   return doc.toObject() as unknown as InitiativeDoc;
-}
-
-/** True when a pilot has had no decision for longer than `months` (measured from the later of entry and last decision). */
-export function isStuck(s: { stage: string; stageEnteredAt: number; lastDecisionAt?: number }, now: Date, months: number): boolean {
-  if (s.stage !== 'pilot') return false;
-  const since = Math.max(s.stageEnteredAt, s.lastDecisionAt ?? 0);
-  const limit = new Date(now);
-  limit.setUTCMonth(limit.getUTCMonth() - months);
-  return since < limit.getTime();
 }
 
 export interface ListResult {

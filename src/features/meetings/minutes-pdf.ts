@@ -4,10 +4,10 @@
 // code (its own _id-keyed record) leads to /verify/:code.
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
-import { dhakaDateOf, formatDualDate, formatShortDateBn, formatTimeBn, toBanglaDigits } from '../../lib/index.js';
+import { dhakaDateOf, formatDualDate, formatShortDateBn, formatTimeBn } from '../../lib/index.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { renderMinutesPdf, type MinutesDocument } from '../documents/index.js';
-import { Office } from '../offices/office.model.js';
+import { letterheadFor } from '../letterhead/letterhead.service.js';
 import { officeTree } from '../offices/office-tree.js';
 import { Meeting, MeetingPdf, VerifyCode, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';
 import { actionItemsOf } from './meeting.service.js';
@@ -24,8 +24,9 @@ const joinParties = (ps: { text?: string | null }[] | null | undefined) => (ps ?
 /** A meeting as the document template receives it. */
 export async function minutesDocument(m: MeetingDoc, options: { draft: boolean; verifyUrl?: string | undefined; previous?: ActionItemDoc[] }): Promise<MinutesDocument> {
   const tree = await officeTree();
-  const office = await Office.findById(m.office, { nameBn: 1, addressBn: 1, phone: 1, email: 1 }).lean();
-  const officeName = office?.nameBn ?? tree.get(String(m.office))?.nameBn ?? '';
+  // The office's letterhead setting (defaults from the office record), one cached _id read.
+  const letterhead = await letterheadFor(String(m.office));
+  const officeName = tree.get(String(m.office))?.nameBn ?? letterhead.officeName;
   const decisions = m.minutes?.decisions ?? [];
   const previous = options.previous ?? (await actionItemsOf(m.previous));
   const row = (d: (typeof decisions)[number]) => ({ text: d.text, implementers: joinParties(d.implementers), deadline: deadlineBn(d.deadline) });
@@ -38,12 +39,7 @@ export async function minutesDocument(m: MeetingDoc, options: { draft: boolean; 
   }
   const issued = !options.draft && !!m.memoNumber;
   return {
-    letterhead: {
-      government: 'গণপ্রজাতন্ত্রী বাংলাদেশ সরকার',
-      officeName,
-      address: office?.addressBn ? [office.addressBn] : [],
-      contact: [office?.phone ? `ফোন: ${toBanglaDigits(office.phone)}` : '', office?.email ? `ই-মেইল: ${office.email}` : ''].filter(Boolean).join(', ') || undefined,
-    },
+    letterhead,
     subject: m.subject,
     chair: [m.chair?.name, m.chair?.text].filter(Boolean).join(', '),
     venue: m.venue ?? '',

@@ -13,6 +13,7 @@ import { searchKey } from '../../lib/index.js';
 import { hashPassword } from '../users/password.js';
 import { seedDemoInitiatives } from './demo-initiatives.js';
 import { seedDemoMeetings } from './demo-meetings.js';
+import { seedDemoLetterhead } from './demo-letterhead.js';
 import { User, type Role } from '../users/user.model.js';
 
 export interface SeedReport {
@@ -130,6 +131,8 @@ export async function seedDemo(deps: { config: Config; logger: Logger }): Promis
   }
   if (offices || users) logger.info({ offices, users }, 'demo data seeded');
   await seedDemoInitiatives({ logger, now: new Date() });
+  // Before the meetings: the minutes the demo issues print the headquarters' letterhead with its motto.
+  await seedDemoLetterhead({ logger, now: new Date() });
   await seedDemoMeetings({ logger, now: new Date() });
   return {
     created: { offices, users },

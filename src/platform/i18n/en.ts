@@ -45,23 +45,29 @@ export const en: typeof bn = {
     quarter: 'Current quarter',
     due: 'Report due',
     signInPrompt: 'Sign in to start work.',
+    seeAll: 'See all',
+    overdueBadge: 'overdue',
     sections: {
       admin: {
         mustChange: { title: 'Waiting to change their password', empty: 'Every user has set their own password.' },
         recent: { title: 'Recent changes', empty: 'Every change is in the audit log.' },
       },
       officer: {
-        drafts: { title: 'Draft minutes', empty: 'No draft minutes.' },
+        drafts: { title: 'Draft and returned minutes', empty: 'No draft or returned minutes.' },
+        proposals: { title: 'My proposals waiting for approval', empty: 'None of your stage-change proposals is waiting.' },
         stuck: { title: 'Stuck pilots', empty: 'No pilot is stuck.' },
-        decisions: { title: 'Overdue decisions', empty: 'No decision is past its deadline.' },
+        decisions: { title: 'Decisions due soon', empty: 'No decision is overdue or due in the next 14 days.' },
       },
       head: {
         toSign: { title: 'Minutes waiting for your signature', empty: 'No minutes are waiting for signature.' },
         gates: { title: 'Stage changes waiting for approval', empty: 'No proposals are waiting.' },
+        overdue: { title: 'Overdue decisions', empty: 'No decision is past its deadline.' },
+        stuck: { title: 'Stuck pilots', empty: 'No pilot is stuck.' },
       },
       field: {
         evidence: { title: "This quarter's evidence", empty: 'No evidence is due from you this quarter.' },
         areas: { title: 'My replication areas', empty: 'No replication areas are assigned to you.' },
+        decisions: { title: 'Decisions for me to implement', empty: 'No open decision is assigned to you or your office.' },
       },
       monitor: {
         toReview: { title: 'Submissions to review', empty: 'No submissions are waiting for review.' },

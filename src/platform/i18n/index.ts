@@ -7,7 +7,9 @@ import { usersText } from '../../features/users/users.i18n.js';
 import { auditText } from '../../features/audit/audit.i18n.js';
 import { chartersText } from '../../features/charters/charters.i18n.js';
 import { initiativesText } from '../../features/initiatives/initiatives.i18n.js';
+import { attachmentsText } from '../../features/initiatives/attachments.i18n.js';
 import { meetingsText, memoText } from '../../features/meetings/meetings.i18n.js';
+import { letterheadText } from '../../features/letterhead/letterhead.i18n.js';
 
 export const LANGUAGES = ['bn', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -21,8 +23,8 @@ void i18n.init({
   supportedLngs: [...LANGUAGES],
   // Each feature keeps its own interface text in <feature>.i18n.ts ({ bn, en }), merged under its name.
   resources: {
-    bn: { translation: { ...bn, offices: officesText.bn, users: { ...bn.users, ...usersText.bn }, audit: auditText.bn, charters: chartersText.bn, initiatives: initiativesText.bn, meetings: meetingsText.bn, memo: memoText.bn } },
-    en: { translation: { ...en, offices: officesText.en, users: { ...en.users, ...usersText.en }, audit: auditText.en, charters: chartersText.en, initiatives: initiativesText.en, meetings: meetingsText.en, memo: memoText.en } },
+    bn: { translation: { ...bn, offices: officesText.bn, users: { ...bn.users, ...usersText.bn }, audit: auditText.bn, charters: chartersText.bn, initiatives: initiativesText.bn, attachments: attachmentsText.bn, meetings: meetingsText.bn, memo: memoText.bn, letterhead: letterheadText.bn } },
+    en: { translation: { ...en, offices: officesText.en, users: { ...en.users, ...usersText.en }, audit: auditText.en, charters: chartersText.en, initiatives: initiativesText.en, attachments: attachmentsText.en, meetings: meetingsText.en, memo: memoText.en, letterhead: letterheadText.en } },
   },
   interpolation: { escapeValue: false }, // Handlebars escapes
   showSupportNotice: false,
