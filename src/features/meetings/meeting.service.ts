@@ -486,7 +486,7 @@ export async function createCorrigendum(ctx: Ctx, id: string): Promise<MeetingDo
     const held = await MeetingClaim.findById(key).lean();
     // A fresh claim is another request still writing its draft; only an old one whose draft never appeared
     // is taken over.
-    const abandoned = !!held && ctx.clock.now().getTime() - new Date(held.at).getTime() > CLAIM_TAKEOVER_MS && !(await Meeting.exists({ _id: held.meeting }));
+    const abandoned = !!held && ctx.clock.now().getTime() - (held.at ? new Date(held.at).getTime() : 0) > CLAIM_TAKEOVER_MS && !(await Meeting.exists({ _id: held.meeting }));
     if (!held || !abandoned) throw corrigendumExists(held?.meeting);
     newId = held.meeting;
   }
