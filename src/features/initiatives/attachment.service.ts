@@ -9,7 +9,8 @@ import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { officeTree } from '../offices/office-tree.js';
 import { Attachment, AttachmentFile, attachmentId, type AttachmentDoc } from './attachment.model.js';
 import { readAttachment, readAttachments } from './attachment.store.js';
-import type { InitiativeDoc } from './initiative.model.js';
+import { Initiative, type InitiativeDoc } from './initiative.model.js';
+import { initiativeReadModel, recordInitiativeChange } from './initiative.read-model.js';
 import { canEditDetails, getInitiative } from './initiative.service.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -186,6 +187,11 @@ export async function uploadAttachment(ctx: Ctx, initiativeId: string, file: Upl
   }
   await Attachment.updateOne({ _id: record._id }, { $set: { state: 'stored' } });
   record.state = 'stored';
+  // The detail page reads attachments 1..attachmentsUpTo ($max: simultaneous uploads leave the highest), and
+  // the new updatedAt tells every instance's cached copy of the initiative to reload (the version stays).
+  await Initiative.updateOne({ _id: doc._id }, { $max: { attachmentsUpTo: record.n }, $set: { updatedAt: new Date() } }, { timestamps: false });
+  await recordInitiativeChange(doc._id);
+  await initiativeReadModel.refresh(iid);
   await recordAudit(ctx, {
     action: 'initiative.attachment.add',
     entity: { type: 'initiative', id: iid, label: doc.title, office: String(doc.office) },

@@ -8,7 +8,12 @@ import { ATTACHMENT_ID, Attachment, attachmentId, type AttachmentDoc } from './a
  * Every attachment record of an initiative, in upload order (removed and unfinished ones included): "<id>-1",
  * "<id>-2"… read by `_id`, a few at a time in parallel, up to the first number not taken.
  */
-export async function readAttachments(initiativeId: string): Promise<AttachmentDoc[]> {
+export async function readAttachments(initiativeId: string, upTo?: number | null): Promise<AttachmentDoc[]> {
+  if (typeof upTo === 'number') {
+    // The initiative says how many numbers are taken: read exactly those, all at once (none when 0).
+    const docs = (await Promise.all(Array.from({ length: upTo }, (_, i) => Attachment.findById(attachmentId(initiativeId, i + 1)).lean()))) as unknown as (AttachmentDoc | null)[];
+    return docs.filter((d): d is AttachmentDoc => d !== null);
+  }
   const out: AttachmentDoc[] = [];
   let next = 1;
   let batch = 2;

@@ -89,6 +89,11 @@ const initiativeSchema = new Schema(
      */
     pendingTransition: { type: pendingSchema, default: null },
     /**
+     * The highest attachment number stored ($max at each upload), so the detail page reads exactly those
+     * records by _id and none at all for an initiative without attachments. Absent on older records: probe.
+     */
+    attachmentsUpTo: { type: Number, default: 0 },
+    /**
      * Which "move out of the current state" the next stage change claims: a move inserts the claim
      * `move:<initiative>:<stageGen>` (unique _id) before anything else, and the write that decides it (approve,
      * reject, withdraw) raises stageGen. So two simultaneous moves or proposals cannot both go ahead.
