@@ -1,5 +1,6 @@
 // npm run bench:initiatives [-- --count 5000 --seconds 10]
-// Seeds a large department's decade (5,000 initiatives with replication areas and stage histories) into its
+// Seeds a large department's decade (5,000 initiatives with replication areas, stage histories, pending
+// proposals and, on one in three, two attachments) into its
 // own data folder and database, then measures under autocannon load (10 connections) the list page filtered
 // and sorted, a search, and a detail page (p50/p95, requests/s) of the compiled app running in its own process
 // (scripts/lib/spawn-app.ts), and in the same run a raw driver query that
@@ -10,6 +11,7 @@ import autocannon from 'autocannon';
 import cliProgress from 'cli-progress';
 import mongoose, { Types } from 'mongoose';
 import { loadConfig } from '../src/config.js';
+import { Attachment, attachmentId } from '../src/features/initiatives/attachment.model.js';
 import { Initiative, KINDS, STAGES, StageClaim, Transition } from '../src/features/initiatives/initiative.model.js';
 import { Office } from '../src/features/offices/office.model.js';
 import { markOfficesChanged } from '../src/features/offices/office-tree.js';
@@ -39,7 +41,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 async function seedData(): Promise<{ sampleIds: string[] }> {
   const existing = await Initiative.estimatedDocumentCount();
   // Reseed when the size differs, or when the data predates the transition records (older runs of this script).
-  if (existing !== COUNT || (await Transition.estimatedDocumentCount()) === 0) {
+  if (existing !== COUNT || (await Transition.estimatedDocumentCount()) === 0 || (await Attachment.estimatedDocumentCount()) === 0) {
     await mongoose.connection.db!.dropDatabase();
     await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
     const root = await Office.create({ code: 'bench-root', nameBn: 'মহিলা বিষয়ক অধিদপ্তর', level: 'department', ancestors: [] });
@@ -57,6 +59,8 @@ async function seedData(): Promise<{ sampleIds: string[] }> {
       // has a proposal waiting for the head (held by its claim and copied onto the initiative), as in real use.
       const transitions = [];
       const claims = [];
+      // One initiative in three has two attachments (their records; the detail page never reads the bytes).
+      const attachments = [];
       for (let j = i; j < Math.min(COUNT, i + BATCH); j++) {
         const office = pick(districts);
         const stage = pick(STAGES);
@@ -81,8 +85,13 @@ async function seedData(): Promise<{ sampleIds: string[] }> {
           claims.push({ _id: `move:${String(_id)}:${moves.length}`, initiative: _id, transition: t._id, at: t.proposedAt });
           pendingTransition = { id: t._id, from: t.from, to: t.to, note: t.note, proposedBy: t.proposedBy, proposedAt: t.proposedAt };
         }
+        const attached = j % 3 === 0 ? 2 : 0;
+        for (let n = 1; n <= attached; n++) {
+          attachments.push({ _id: attachmentId(String(_id), n), initiative: _id, office: office._id, n, state: 'stored', name: `প্রমাণক-${n}.pdf`, contentType: 'application/pdf', size: 120_000 * n, sha256: '0'.repeat(64), uploadedBy: { name: 'কর্মকর্তা' }, uploadedAt: history.at(-1)!.at });
+        }
         docs.push({
           _id,
+          attachmentsUpTo: attached,
           stageGen: moves.length,
           pendingTransition,
           title,
@@ -104,6 +113,7 @@ async function seedData(): Promise<{ sampleIds: string[] }> {
       await Initiative.insertMany(docs, { ordered: false });
       await Transition.insertMany(transitions, { ordered: false });
       if (claims.length) await StageClaim.insertMany(claims, { ordered: false });
+      if (attachments.length) await Attachment.insertMany(attachments, { ordered: false });
       bar.update(Math.min(COUNT, i + BATCH));
     }
     bar.stop();

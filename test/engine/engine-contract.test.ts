@@ -163,6 +163,15 @@ describe('engine contract', () => {
     expect((await c.findOne({ _id: 'h' } as never))?.last).to.equal(9);
   });
 
+  it('when 50 clients $max one field at once, then the result is recorded (attachment and memo hints are only hints: readers probe past them)', async () => {
+    const c = db().collection('contract_max_concurrent');
+    await c.insertOne({ _id: 'hint' as never, last: 0 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => c.updateOne({ _id: 'hint' as never }, { $max: { last: i + 1 } })));
+    const last = (await c.findOne({ _id: 'hint' as never }))?.last as number;
+    state(`$max from 50 concurrent clients (1..50): ended at ${last} (${last === 50 ? 'kept the largest here' : 'NOT atomic: a smaller value can win'})`);
+    expect(last).to.be.within(1, 50);
+  });
+
   it('when documents are read by a list of ids, then one {_id} read each returns them all; {_id: {$in}} is timed against it (findByIds relies on this)', async () => {
     const c = db().collection('contract_in');
     const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: new mongoose.Types.ObjectId(), n: i, pad: 'x'.repeat(200) }));

@@ -181,6 +181,23 @@ describe('initiative attachments', function () {
     expect(c.id).to.equal(`${initiativeId}-3`);
   });
 
+  it('when attachments are added and removed between views, then the detail page (which keeps the list between changes) always shows the current list', async () => {
+    const page = async () => (await as('io-a').get(`/initiatives/${initiativeId}`).expect(200)).text;
+    expect(await page()).to.not.include('ক-নথি.pdf');
+    await upload('io-a', initiativeId, PDF, 'ক-নথি.pdf').expect(201);
+    const b = (await upload('io-a', initiativeId, PNG, 'খ-ছবি.png').expect(201)).body;
+    const first = await page();
+    expect(first).to.include('ক-নথি.pdf').and.include('খ-ছবি.png');
+    expect(await page()).to.equal(first); // a second view, from the kept list, is the same page
+    await as('head-a').del(`/api/v1/initiatives/${initiativeId}/attachments/${b.id}`).expect(200);
+    const afterRemoval = await page();
+    expect(afterRemoval).to.include('ক-নথি.pdf').and.not.include('খ-ছবি.png');
+    const six = await Promise.all(Array.from({ length: 6 }, (_, i) => upload('io-a', initiativeId, Buffer.concat([PDF, Buffer.from(String(i))]), `একসাথে-${i}.pdf`)));
+    expect(six.map((r) => r.status)).to.deep.equal([201, 201, 201, 201, 201, 201]);
+    const after = await page();
+    for (let i = 0; i < 6; i++) expect(after).to.include(`একসাথে-${i}.pdf`);
+  });
+
   it('when several files are attached at the same moment, then each gets its own number and all are listed', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => upload('io-a', initiativeId, Buffer.concat([PDF, Buffer.from(String(i))]), `f${i}.pdf`)));
     expect(results.map((r) => r.status)).to.deep.equal([201, 201, 201, 201, 201, 201]);

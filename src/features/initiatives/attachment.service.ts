@@ -2,6 +2,7 @@
 // Reading follows the initiative's read rule; uploading and removing need the right to edit it (its office's
 // innovation officer or head).
 import crypto from 'node:crypto';
+import type { Types } from 'mongoose';
 import { normaliseText } from '../../lib/index.js';
 import { ForbiddenError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
@@ -187,11 +188,8 @@ export async function uploadAttachment(ctx: Ctx, initiativeId: string, file: Upl
   }
   await Attachment.updateOne({ _id: record._id }, { $set: { state: 'stored' } });
   record.state = 'stored';
-  // The detail page reads attachments 1..attachmentsUpTo ($max: simultaneous uploads leave the highest), and
-  // the new updatedAt tells every instance's cached copy of the initiative to reload (the version stays).
-  await Initiative.updateOne({ _id: doc._id }, { $max: { attachmentsUpTo: record.n }, $set: { updatedAt: new Date() } }, { timestamps: false });
-  await recordInitiativeChange(doc._id);
-  await initiativeReadModel.refresh(iid);
+  // The detail page reads attachments 1..attachmentsUpTo ($max: simultaneous uploads leave the highest).
+  await touchInitiative(doc._id, { $max: { attachmentsUpTo: record.n } });
   await recordAudit(ctx, {
     action: 'initiative.attachment.add',
     entity: { type: 'initiative', id: iid, label: doc.title, office: String(doc.office) },
@@ -221,6 +219,17 @@ export async function readAttachmentFile(actor: Actor, initiativeId: string, id:
   return { meta: attachmentView(meta), data: bytesOf(file.data), inline: kind?.inline ?? false };
 }
 
+/**
+ * After an attachment changes: a new updatedAt (the version stays, so nobody's open edit is refused) and a
+ * change record, so every instance reloads its cached copy of the initiative and, with it, the attachment list
+ * it keeps for the detail page (attachmentsOf in attachment.store.ts).
+ */
+async function touchInitiative(id: Types.ObjectId, update: Record<string, unknown> = {}): Promise<void> {
+  await Initiative.updateOne({ _id: id }, { ...update, $set: { updatedAt: new Date() } }, { timestamps: false });
+  await recordInitiativeChange(id);
+  await initiativeReadModel.refresh(String(id));
+}
+
 /** Marks an attachment removed (who, when) and hides it from the list; the bytes are kept. Removing twice changes nothing. */
 export async function removeAttachment(ctx: Ctx, initiativeId: string, id: string, reason?: unknown): Promise<AttachmentView> {
   const doc = await editable(ctx.actor, initiativeId);
@@ -230,6 +239,7 @@ export async function removeAttachment(ctx: Ctx, initiativeId: string, id: strin
   const why = checkCaption(reason);
   const removed = { by: { id: ctx.actor.userId, name: ctx.actor.nameBn }, at: ctx.clock.now(), ...(why ? { reason: why } : {}) };
   await Attachment.updateOne({ _id: id }, { $set: { removed } });
+  await touchInitiative(doc._id);
   await recordAudit(ctx, {
     action: 'initiative.attachment.remove',
     entity: { type: 'initiative', id: String(doc._id), label: doc.title, office: String(doc.office) },

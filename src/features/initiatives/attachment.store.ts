@@ -9,14 +9,21 @@ import { ATTACHMENT_ID, Attachment, attachmentId, type AttachmentDoc } from './a
  * "<id>-2"… read by `_id`, a few at a time in parallel, up to the first number not taken.
  */
 export async function readAttachments(initiativeId: string, upTo?: number | null): Promise<AttachmentDoc[]> {
-  if (typeof upTo === 'number') {
-    // The initiative says how many numbers are taken: read exactly those, all at once (none when 0).
-    const docs = (await Promise.all(Array.from({ length: upTo }, (_, i) => Attachment.findById(attachmentId(initiativeId, i + 1)).lean()))) as unknown as (AttachmentDoc | null)[];
-    return docs.filter((d): d is AttachmentDoc => d !== null);
-  }
   const out: AttachmentDoc[] = [];
   let next = 1;
   let batch = 2;
+  // 0: no upload ever finished (any finished upload leaves its number or a higher one, even when another $max
+  // is lost): nothing to read.
+  if (upTo === 0) return out;
+  if (typeof upTo === 'number' && upTo > 0) {
+    // The initiative's hint says at least these numbers are taken: read them all at once. $max is not atomic
+    // on the embedded engine (simultaneous uploads may leave a lower value), so the numbers after it are probed
+    // as without a hint, which costs one read when the hint is right.
+    const docs = (await Promise.all(Array.from({ length: upTo }, (_, i) => Attachment.findById(attachmentId(initiativeId, i + 1)).lean()))) as unknown as (AttachmentDoc | null)[];
+    for (const d of docs) if (d) out.push(d);
+    next = upTo + 1;
+    batch = 1;
+  }
   for (;;) {
     const ids = Array.from({ length: batch }, (_, i) => attachmentId(initiativeId, next + i));
     const docs = (await Promise.all(ids.map((id) => Attachment.findById(id).lean()))) as unknown as (AttachmentDoc | null)[];
@@ -27,6 +34,28 @@ export async function readAttachments(initiativeId: string, upTo?: number | null
     next += batch;
     batch = Math.min(batch * 2, 32);
   }
+}
+
+/**
+ * The detail page's attachment list: kept per initiative in this process while the initiative's updatedAt is
+ * unchanged (every upload and removal gives the initiative a new updatedAt and a change record, so every
+ * instance re-reads it), so a page view usually makes no database read at all.
+ */
+const listCache = new Map<string, { updatedAt: number; docs: AttachmentDoc[] }>();
+const LIST_CACHE_MAX = 5_000;
+
+export async function attachmentsOf(initiative: { _id: unknown; updatedAt?: Date | null; attachmentsUpTo?: number | null }): Promise<AttachmentDoc[]> {
+  const id = String(initiative._id);
+  const updatedAt = initiative.updatedAt?.getTime();
+  const hit = listCache.get(id);
+  if (hit && updatedAt !== undefined && hit.updatedAt === updatedAt) return hit.docs;
+  const docs = await readAttachments(id, initiative.attachmentsUpTo);
+  // Uploads still writing their bytes are not final: such a list is not kept.
+  if (updatedAt !== undefined && docs.every((d) => d.state !== 'uploading')) {
+    if (listCache.size >= LIST_CACHE_MAX) listCache.clear();
+    listCache.set(id, { updatedAt, docs });
+  }
+  return docs;
 }
 
 /** One attachment record of this initiative (undefined when the id is not one of its attachments). */

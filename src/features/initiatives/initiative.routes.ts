@@ -35,7 +35,7 @@ import type { InitiativeSummary } from './initiative.read-model.js';
 import { initiativesText } from './initiatives.i18n.js';
 import { activePeopleUnder, peopleByIds, personName, type Person } from './people.js';
 import { attachmentView } from './attachment.service.js';
-import { readAttachments } from './attachment.store.js';
+import { attachmentsOf } from './attachment.store.js';
 
 function change(before?: number | null, after?: number | null): { delta: number; percent: number | null } | null {
   if (before === undefined || before === null || after === undefined || after === null) return null;
@@ -278,7 +278,7 @@ export function initiativeRoutes(deps: { table: RouteTable; api: OpenApiRegistry
     const tree = await officeTree();
     const target = { office: String(d.office) };
     // Attachments (all read by _id): the list shows those not removed; evidence may cite any of them.
-    const files = (await readAttachments(String(d._id), d.attachmentsUpTo)).filter((a) => a.state === 'stored').map((a) => ({ ...attachmentView(a), href: `/initiatives/${String(d._id)}/attachments/${a._id}`, sizeText: a.size >= 1024 * 1024 ? `${(a.size / 1024 / 1024).toFixed(1)} ${res.locals.t('attachments.mb')}` : `${Math.max(1, Math.round(a.size / 1024))} ${res.locals.t('attachments.kb')}` }));
+    const files = (await attachmentsOf(d)).filter((a) => a.state === 'stored').map((a) => ({ ...attachmentView(a), href: `/initiatives/${String(d._id)}/attachments/${a._id}`, sizeText: a.size >= 1024 * 1024 ? `${(a.size / 1024 / 1024).toFixed(1)} ${res.locals.t('attachments.mb')}` : `${Math.max(1, Math.round(a.size / 1024))} ${res.locals.t('attachments.kb')}` }));
     const view = await full(req, d);
     // Names from the in-process directory, the pending proposal from the initiative itself: no filtered reads.
     const people = await peopleByIds([view.lead, ...view.team, ...view.areas.map((a) => a.fieldOfficer)]);
