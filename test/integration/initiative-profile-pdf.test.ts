@@ -1,10 +1,6 @@
 // An initiative's profile PDF through the app: facts, TCV in Bangla digits, the stage timeline in both
 // calendars and the replication areas, under the office's letterhead; 404 outside the caller's subtree.
 // Real engine, real Chromium, poppler's pdftotext to read it back.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
@@ -13,26 +9,12 @@ import { startTestServer, type TestServer } from '../support/app.js';
 import { signIn } from '../support/auth.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
+import { binary, pdfText, squash } from '../support/pdf.js';
 
 // Dhaka 29 September 2025 = ১৪ আশ্বিন ১৪৩২.
 const NOW = '2025-09-29T10:00:00+06:00';
-const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, '');
 
-function pdfText(pdf: Buffer, mode: '-raw' | '-layout' = '-raw'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udbhabon-profile-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'x.pdf'), pdf);
-    return execFileSync('pdftotext', [mode, path.join(dir, 'x.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('initiative profile PDF', function () {
   this.timeout(180_000);

@@ -3,9 +3,6 @@
 // letterhead printed by documents (draft minutes, the sample preview) with its logo embedded, while minutes
 // issued earlier keep their stored bytes. Real engine, real Chromium, poppler to read the PDFs.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
@@ -18,21 +15,10 @@ import { csrfFrom, signIn } from '../support/auth.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
 import { dataUrlOf, pngImage } from '../support/images.js';
+import { binary, pdfText, squash, withPdfFile } from '../support/pdf.js';
 
 const NOW = '2025-09-29T10:00:00+06:00';
-const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, '');
 
-function withPdfFile<T>(pdf: Buffer, f: (file: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udbhabon-letterhead-'));
-  try {
-    const file = path.join(dir, 'x.pdf');
-    fs.writeFileSync(file, pdf);
-    return f(file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-const pdfText = (pdf: Buffer) => withPdfFile(pdf, (file) => execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }));
 /** The raster images in a PDF, as `pdfimages -list` lists them (two header lines, then one line per image). */
 const pdfImages = (pdf: Buffer) =>
   withPdfFile(pdf, (file) => execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }))
@@ -41,11 +27,6 @@ const pdfImages = (pdf: Buffer) =>
     .filter((l) => l.trim() !== '')
     .map((l) => l.trim().split(/\s+/));
 
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('office letterhead', function () {
   this.timeout(180_000);

@@ -1,35 +1,17 @@
 // Minutes PDFs through the app: a watermarked draft before issue, one stored PDF after (identical bytes on
 // every download), text that pdftotext can read (subject, memo number, both dates, decisions, distribution),
 // and the public /verify page that accepts the issued PDF and rejects a changed one.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { tokenFor } from '../support/auth.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
+import { binary, pdfText, squash } from '../support/pdf.js';
 
-const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, '');
 
-function pdfText(pdf: Buffer): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udbhabon-pdftext-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'x.pdf'), pdf);
-    return execFileSync('pdftotext', ['-raw', path.join(dir, 'x.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('minutes PDF at issue and verification', function () {
   this.timeout(120_000);
