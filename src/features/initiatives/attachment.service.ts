@@ -156,7 +156,8 @@ export async function uploadAttachment(ctx: Ctx, initiativeId: string, file: Upl
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   const now = ctx.clock.now();
   const iid = String(doc._id);
-  let n = (await readAttachments(iid)).length + 1;
+  // Start after the initiative's hint (a taken number only costs a refused insert); older records have none.
+  let n = typeof doc.attachmentsUpTo === 'number' ? doc.attachmentsUpTo + 1 : (await readAttachments(iid)).length + 1;
   let record: AttachmentDoc | undefined;
   for (let attempt = 0; attempt < 100 && !record; attempt += 1, n += 1) {
     try {
