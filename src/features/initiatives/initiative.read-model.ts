@@ -32,6 +32,8 @@ export interface InitiativeSummary {
 }
 
 const CHECK_EVERY_MS = 500;
+/** How far behind the newest applied change each catch-up looks again (see applyChanges). */
+const OVERLAP_MS = 10_000;
 /** Changes older than this are deleted; an instance that has not caught up for this long reloads all. */
 export const CHANGE_LOG_KEEP_MS = 15 * 60_000;
 
@@ -74,7 +76,10 @@ function summarise(d: Raw): InitiativeSummary {
 class ReadModel {
   private byId = new Map<string, InitiativeSummary>();
   private loaded = false;
-  private lastChange: Types.ObjectId | undefined;
+  /** Time (ms) of the newest change applied; catch-up re-reads from OVERLAP_MS before it. */
+  private lastChangeAt: number | undefined;
+  /** Changes already applied within the overlap window (id → time), so each is applied once. */
+  private applied = new Map<string, number>();
   private checkedAt = 0;
   private pending: Promise<void> | undefined;
 
@@ -98,7 +103,8 @@ class ReadModel {
   reset(): void {
     this.byId = new Map();
     this.loaded = false;
-    this.lastChange = undefined;
+    this.lastChangeAt = undefined;
+    this.applied = new Map();
     this.checkedAt = 0;
   }
 
@@ -123,17 +129,30 @@ class ReadModel {
     const newest = await InitiativeChange.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean();
     const docs = (await Initiative.find({}, PROJECTION).lean()) as unknown as Raw[];
     this.byId = new Map(docs.map((d) => [String(d._id), summarise(d)]));
-    this.lastChange = newest?._id;
+    this.lastChangeAt = newest?._id.getTimestamp().getTime();
+    this.applied = new Map();
     this.loaded = true;
   }
 
+  /**
+   * Change ids are made by each instance (seconds, a per-process random part, a counter) and inserts become
+   * visible in any order, so a change of another instance can sort below the newest one already seen. Each
+   * catch-up therefore re-reads the log from OVERLAP_MS before the newest change and applies what it has not
+   * applied yet (reloading an initiative twice is harmless; missing one is not).
+   */
   private async applyChanges(): Promise<void> {
-    const filter = this.lastChange ? { _id: { $gt: this.lastChange } } : {};
-    const changes = await InitiativeChange.find(filter, { initiative: 1 }).sort({ _id: 1 }).lean();
-    if (changes.length === 0) return;
-    const ids = [...new Set(changes.map((c) => String(c.initiative)))];
+    const since = this.lastChangeAt === undefined ? undefined : this.lastChangeAt - OVERLAP_MS;
+    const filter = since === undefined ? {} : { _id: { $gte: Types.ObjectId.createFromTime(Math.floor(since / 1000)) } };
+    const changes = await InitiativeChange.find(filter, { initiative: 1 }).lean();
+    const fresh = changes.filter((c) => !this.applied.has(String(c._id)));
+    for (const c of fresh) {
+      const at = c._id.getTimestamp().getTime();
+      this.applied.set(String(c._id), at);
+      if (this.lastChangeAt === undefined || at > this.lastChangeAt) this.lastChangeAt = at;
+    }
+    for (const [id, at] of this.applied) if (this.lastChangeAt !== undefined && at < this.lastChangeAt - 2 * OVERLAP_MS) this.applied.delete(id);
+    const ids = [...new Set(fresh.map((c) => String(c.initiative)))];
     await Promise.all(ids.map((id) => this.reloadOne(id)));
-    this.lastChange = changes.at(-1)!._id;
   }
 
   private async reloadOne(id: string): Promise<void> {
