@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderMinutesHtml, documentStylesheet } from '../src/features/documents/index.js';
 import { sampleMinutesDocument } from '../src/features/documents/sample.js';
-import { createPdfRenderer, type PdfRenderer, type RenderOptions } from '../src/platform/pdf/index.js';
+import { createPdfRenderer, findDocumentChromium, type PdfRenderer, type RenderOptions } from '../src/platform/pdf/index.js';
 
 export interface CeilingRun {
   readonly engine: 'chromium' | 'wkhtmltopdf';
@@ -215,7 +215,7 @@ export async function run(args: readonly string[]): Promise<number> {
   };
   const concurrencies = (arg('concurrency') ?? '1,2,4').split(',').map(Number);
   const pool = arg('pool');
-  console.log(`PDF raw ceiling: ${os.availableParallelism()} CPUs, ${execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}`);
+  console.log(`PDF raw ceiling: ${os.availableParallelism()} CPUs, ${execFileSync(findDocumentChromium(process.env.PUPPETEER_EXECUTABLE_PATH), ['--version']).toString().trim()}`);
   await rawCeiling({
     documents: Number(arg('documents') ?? 200),
     concurrencies,

@@ -111,6 +111,19 @@ describe('meeting pages', function () {
     expect(reg.text).to.include('৩২.০১.৪৭০০.০০১.২৫.০১১.২৫-৬৯'); // the next number
   });
 
+  it('when the "take a number" form is sent twice (a double click), then the letter gets one number and the next stays free', async () => {
+    const registers = await officer.agent.get('/memo-registers').expect(200);
+    const registerId = /href="\/memo-registers\/([0-9a-f]{24})"/.exec(registers.text)![1];
+    const form = await officer.agent.get(`/memo-registers/${registerId}`).expect(200);
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
+    const send = () => officer.agent.post(`/memo-registers/${registerId}/numbers`).type('form').send({ _csrf: officer.csrf, key, subject: 'জেলা প্রশাসকের কাছে পত্র' });
+    expect((await send()).status).to.equal(302);
+    expect((await send()).status).to.equal(302);
+    const reg = await officer.agent.get(`/memo-registers/${registerId}`).expect(200);
+    expect(reg.text.match(/জেলা প্রশাসকের কাছে পত্র/g)).to.have.length(1);
+    expect(reg.text).to.include('৩২.০১.৪৭০০.০০১.২৫.০১১.২৫-৭০'); // -৬৯ went to the letter, -৭০ is next
+  });
+
   it('when the decisions page is opened, then the open decisions of issued minutes are listed and progress can be recorded', async () => {
     const list = await head.agent.get('/decisions').expect(200);
     expect(list.text).to.include('মূল্যায়ন প্রতিবেদন আগামী সভায় দিতে হবে।');

@@ -11,7 +11,7 @@ import { officeTree } from '../offices/office-tree.js';
 import { Attachment, AttachmentFile, attachmentId, type AttachmentDoc } from './attachment.model.js';
 import { readAttachment, readAttachments } from './attachment.store.js';
 import { Initiative, type InitiativeDoc } from './initiative.model.js';
-import { initiativeReadModel, recordInitiativeChange } from './initiative.read-model.js';
+import { recordInitiativeChange } from './initiative.read-model.js';
 import { canEditDetails, getInitiative } from './initiative.service.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -227,8 +227,7 @@ export async function readAttachmentFile(actor: Actor, initiativeId: string, id:
  */
 async function touchInitiative(id: Types.ObjectId, update: Record<string, unknown> = {}): Promise<void> {
   await Initiative.updateOne({ _id: id }, { ...update, $set: { updatedAt: new Date() } }, { timestamps: false });
-  await recordInitiativeChange(id);
-  await initiativeReadModel.refresh(String(id));
+  await recordInitiativeChange(id); // also refreshes this instance's read model
 }
 
 /** Marks an attachment removed (who, when) and hides it from the list; the bytes are kept. Removing twice changes nothing. */

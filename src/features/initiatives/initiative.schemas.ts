@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { parseFiscalYear } from '../../lib/index.js';
+import { parseFiscalYear, parseNumberInput } from '../../lib/index.js';
 import { bilingual, bnDate, objectIdField, optionalText } from '../../platform/http/validation.js';
 import { AREA_STATUSES, KINDS, STAGES } from './initiative.model.js';
 
 const objectId = objectIdField();
-const num = z.preprocess((v) => (v === '' || v === null ? undefined : typeof v === 'string' ? Number(v.replace(/[০-৯]/g, (d) => String(d.charCodeAt(0) - 0x09e6)).replace(/,/g, '')) : v), z.number().min(0).optional());
+// Bangla or Latin digits with grouping commas (parseNumberInput); blank is "not given"; text it cannot read is
+// left for z.number() to refuse with its message.
+const num = z.preprocess((v) => (v === null ? undefined : typeof v === 'string' ? (v.trim() === '' ? undefined : (parseNumberInput(v) ?? v)) : v), z.number().min(0).optional());
 const tcv = z.object({ days: num, taka: num, visits: num });
 const fiscalYear = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : (parseFiscalYear(v) ?? v)) : v),

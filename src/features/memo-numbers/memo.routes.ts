@@ -1,4 +1,5 @@
 // Memo-number registers: API and the register page.
+import { Types } from 'mongoose';
 import { z } from 'zod';
 import { formatDualDate, dhakaDateOf } from '../../lib/index.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
@@ -86,12 +87,14 @@ export function memoRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): {
       numbers: out.items.map((n) => ({ ...numberView(n), date: formatDualDate(dhakaDateOf(n.issuedAt)), link: n.document?.kind === 'minutes' || n.document?.kind === 'notice' || n.document?.kind === 'corrigendum' ? `/meetings/${n.document.id}` : null })),
       total: out.total,
       canClaim: decide(actorOf(req), 'memo.claim', tree, { office: String(r.office) }) === 'allow',
+      // The form's idempotency key: a double click or a resent form gets the number it already took.
+      claimKey: `form:${new Types.ObjectId().toHexString()}`,
     });
   });
   pages.post('/memo-registers/:registerId/numbers', 'memo.claim', async (req, res) => {
     await getRegister(actorOf(req), String(req.params.registerId));
     try {
-      const out = await claimForLetter(ctxOf(req), String(req.params.registerId), parseOrThrow(claimSchema, { subject: (req.body as { subject?: string }).subject ?? '' }));
+      const out = await claimForLetter(ctxOf(req), String(req.params.registerId), parseOrThrow(claimSchema, { subject: (req.body as { subject?: string }).subject ?? '', key: (req.body as { key?: string }).key || undefined }));
       flash(req, 'success', { bn: `নম্বর নেওয়া হয়েছে: ${out.number}`, en: `Number taken: ${out.number}` });
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
