@@ -9,7 +9,7 @@ import type { PdfRenderer } from '../../platform/pdf/index.js';
 import type { Config } from '../../config.js';
 import { Routes, actorOf, type RouteTable } from '../access/routes.js';
 import { officeTree } from '../offices/office-tree.js';
-import { Meeting, type MeetingDoc } from './meeting.model.js';
+import { Meeting, MeetingPdf, type MeetingDoc } from './meeting.model.js';
 import { getMeeting } from './meeting.service.js';
 import { meetingForCode, renderDraftPdf, sha256, storeIssuedPdf } from './minutes-pdf.js';
 
@@ -42,7 +42,10 @@ export function minutesPdfRoutes(deps: { table: RouteTable; api: OpenApiRegistry
     const id = await meetingForCode(code);
     const m = id ? ((await Meeting.findById(id).lean()) as unknown as MeetingDoc | null) : null;
     if (!m || m.status !== 'issued') throw new NotFoundError({ bn: 'এই যাচাই কোডের কোনো জারিকৃত দলিল পাওয়া যায়নি।', en: 'No issued document has this verification code.' });
-    return { m, hash: m.pdf?.sha256 ?? null, office: (await officeTree()).get(String(m.office))?.nameBn ?? '' };
+    // The stored PDF is the truth (one _id read): the copy of its hash on the meeting is written afterwards
+    // and is missing if that write never happened.
+    const stored = await MeetingPdf.findById(String(m._id), { sha256: 1 }).lean();
+    return { m, hash: stored?.sha256 ?? m.pdf?.sha256 ?? null, office: (await officeTree()).get(String(m.office))?.nameBn ?? '' };
   }
   const facts = (v: Awaited<ReturnType<typeof verified>>) => ({
     memoNumber: v.m.memoNumber,
