@@ -543,8 +543,9 @@ export async function resetPassword(ctx: RequestContext, userId: string): Promis
   const { doc, tree, today } = await loadFor(ctx, userId, 'user.manage', true);
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  // Not a versioned save: a password reset must not make an open edit form stale.
-  await User.updateOne({ _id: doc._id }, { $set: { passwordHash, mustChangePassword: true } });
+  // Not a versioned save: a password reset must not make an open edit form stale. passwordChangedAt ends
+  // every API token issued before it (auth.service compares it with the token's stamp).
+  await User.updateOne({ _id: doc._id }, { $set: { passwordHash, mustChangePassword: true, passwordChangedAt: ctx.clock.now() } });
   await recordAudit(ctx, {
     action: 'user.reset-password',
     entity: entityOf(doc),
