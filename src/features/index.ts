@@ -1,6 +1,6 @@
 // Importing a model file registers it with mongoose; main.ts calls this before syncing indexes.
 import { AuditEntry } from './audit/audit.model.js';
-import { AccountLock, ApiToken, LoginAttempt } from './auth/auth.model.js';
+import { ApiToken, SignInSlot, SignInState } from './auth/auth.model.js';
 import { Charter } from './charters/charter.model.js';
 import { Initiative, InitiativeChange, Transition } from './initiatives/initiative.model.js';
 import { Attachment, AttachmentFile } from './initiatives/attachment.model.js';
@@ -13,5 +13,5 @@ import { User } from './users/user.model.js';
 
 /** Registers every feature's models (the imports above do it; the list documents them). */
 export function registerModels(): readonly string[] {
-  return [Office, Upazila, User, AuditEntry, LoginAttempt, AccountLock, ApiToken, Charter, Initiative, Transition, InitiativeChange, Attachment, AttachmentFile, MemoRegister, MemoNumber, MemoHint, Meeting, ActionItem, DistributionList, MeetingPdf, VerifyCode, MeetingClaim, Letterhead, LetterheadHistory].map((m) => m.modelName);
+  return [Office, Upazila, User, AuditEntry, SignInSlot, SignInState, ApiToken, Charter, Initiative, Transition, InitiativeChange, Attachment, AttachmentFile, MemoRegister, MemoNumber, MemoHint, Meeting, ActionItem, DistributionList, MeetingPdf, VerifyCode, MeetingClaim, Letterhead, LetterheadHistory].map((m) => m.modelName);
 }

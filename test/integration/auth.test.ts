@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
-import { ApiToken, LoginAttempt } from '../../src/features/auth/auth.model.js';
+import { ApiToken, SignInSlot } from '../../src/features/auth/auth.model.js';
 import { User } from '../../src/features/users/user.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
@@ -43,7 +43,7 @@ describe('sign-in, sessions, CSRF and API tokens', () => {
     const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), username: 'obs', password: 'wrong' }).expect(401);
     expect(res.text).to.include('ব্যবহারকারীর নাম বা পাসওয়ার্ড সঠিক নয়।');
     expect(res.text).to.include('value="obs"'); // the username is kept in the form
-    expect(await LoginAttempt.countDocuments({ username: 'obs', ok: false })).to.equal(1);
+    expect(await SignInSlot.countDocuments({ kind: 'slot', username: 'obs' })).to.equal(1);
     expect(await AuditEntry.countDocuments({ action: 'auth.sign-in-failed', 'actor.username': 'obs' })).to.equal(1);
   });
 
@@ -65,7 +65,10 @@ describe('sign-in, sessions, CSRF and API tokens', () => {
 
   it('when the lockout time has passed, then the right password works again', async () => {
     await createUser({ office: world.root, roles: ['monitor'], username: 'mon2' });
-    for (let i = 0; i < 5; i++) await request(server.url).post('/api/v1/auth/token').send({ username: 'mon2', password: 'bad' });
+    for (let i = 1; i <= 5; i++) {
+      const r = await request(server.url).post('/api/v1/auth/token').send({ username: 'mon2', password: 'bad' });
+      expect(r.status, `attempt ${i}`).to.equal(401);
+    }
     await request(server.url).post('/api/v1/auth/token').send({ username: 'mon2', password: TEST_PASSWORD }).expect(429);
     const later = await startTestServer({ clock: new Date(Date.now() + 16 * 60_000).toISOString() });
     try {
@@ -82,7 +85,7 @@ describe('sign-in, sessions, CSRF and API tokens', () => {
     const none = await agent.post('/login').type('form').send({ username: 'obs2', password: TEST_PASSWORD }).expect(403);
     expect(none.text).to.include('নিরাপত্তা টোকেন');
     await agent.post('/login').type('form').send({ _csrf: 'forged', username: 'obs2', password: TEST_PASSWORD }).expect(403);
-    expect(await LoginAttempt.countDocuments({ username: 'obs2' })).to.equal(0);
+    expect(await SignInSlot.countDocuments({ username: 'obs2' })).to.equal(0);
     const { agent: signed } = await signIn(server.url, 'obs2');
     await signed.post('/logout').type('form').send({}).expect(403);
     await signed.get('/').expect(200).expect((r) => expect(r.text).to.include('/logout')); // still signed in
@@ -121,6 +124,65 @@ describe('sign-in, sessions, CSRF and API tokens', () => {
     expect(JSON.stringify(stored)).not.to.include(token);
     await request(server.url).delete(`/api/v1/tokens/${list.body.items[0].id}`).set(auth).expect(204);
     await request(server.url).get('/api/v1/me').set(auth).expect(401);
+  });
+
+  it('when a user changes their password, then every API token issued before it gets 401 and a new token works', async () => {
+    await createUser({ office: world.root, roles: ['monitor'], username: 'changer' });
+    const first = { Authorization: `Bearer ${await tokenFor(server.url, 'changer')}` };
+    const second = { Authorization: `Bearer ${await tokenFor(server.url, 'changer')}` };
+    await request(server.url).get('/api/v1/me').set(first).expect(200);
+    const newPassword = 'a-new-password-2026';
+    await request(server.url).post('/api/v1/me/password').set(first).send({ currentPassword: TEST_PASSWORD, newPassword }).expect(204);
+    await request(server.url).get('/api/v1/me').set(first).expect(401);
+    await request(server.url).get('/api/v1/me').set(second).expect(401);
+    const fresh = { Authorization: `Bearer ${await tokenFor(server.url, 'changer', newPassword)}` };
+    await request(server.url).get('/api/v1/me').set(fresh).expect(200);
+  });
+
+  it('when an admin resets a password, then the user’s earlier API tokens get 401', async () => {
+    await createUser({ office: world.root, roles: ['admin'], username: 'resetter' });
+    const u = await createUser({ office: world.root, roles: ['monitor'], username: 'forgetful' });
+    const theirs = { Authorization: `Bearer ${await tokenFor(server.url, 'forgetful')}` };
+    await request(server.url).get('/api/v1/me').set(theirs).expect(200);
+    const admin = { Authorization: `Bearer ${await tokenFor(server.url, 'resetter')}` };
+    await request(server.url).post(`/api/v1/users/${u._id}/reset-password`).set(admin).expect(200);
+    await request(server.url).get('/api/v1/me').set(theirs).expect(401);
+    await request(server.url).get('/api/v1/me').set(admin).expect(200);
+  });
+
+  it('when a token stored before tokens were stamped meets a password change, then it works until the change and not after', async () => {
+    const u = await createUser({ office: world.root, roles: ['monitor'], username: 'oldtoken' });
+    const token = await tokenFor(server.url, 'oldtoken');
+    await ApiToken.collection.updateMany({ user: u._id }, { $unset: { passwordStamp: '' } });
+    const auth = { Authorization: `Bearer ${token}` };
+    await request(server.url).get('/api/v1/me').set(auth).expect(200);
+    await request(server.url).post('/api/v1/me/password').set(auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'another-password-2026' }).expect(204);
+    await request(server.url).get('/api/v1/me').set(auth).expect(401);
+  });
+
+  it('when the session cookie is written with a space before "=", then it still needs the CSRF token for an API write (403, nothing changed)', async () => {
+    await createUser({ office: world.root, roles: ['monitor'], username: 'spaced' });
+    const agent = request.agent(server.url);
+    const form = await agent.get('/login').expect(200);
+    const signedIn = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), username: 'spaced', password: TEST_PASSWORD }).expect(302);
+    const value = /udbhabon\.sid=([^;]+)/.exec(String(signedIn.headers['set-cookie']))?.[1];
+    expect(value).to.be.a('string');
+    const csrf = csrfFrom((await agent.get('/').expect(200)).text);
+    const token = await tokenFor(server.url, 'spaced');
+    const tokenId = (await agent.get('/api/v1/tokens').expect(200)).body.items[0].id as string;
+    // The session cookie sent by hand in the odd spelling.
+    const spaced = `udbhabon.sid =${value}`;
+    // It authenticates (so a 403 below is the CSRF check, not a missing sign-in) ...
+    const me = await request(server.url).get('/api/v1/me').set('Cookie', spaced).expect(200);
+    expect(me.body.username).to.equal('spaced');
+    // ... so a write without the token is refused, and the token still works.
+    const refused = await request(server.url).delete(`/api/v1/tokens/${tokenId}`).set('Cookie', spaced).expect(403);
+    expect(refused.body.error.code).to.equal('forbidden');
+    await request(server.url).delete(`/api/v1/tokens/${tokenId}`).set('Cookie', ` ${spaced.replace('=', '\t=')}`).expect(403);
+    await request(server.url).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    // With the session's CSRF token the same write goes through.
+    await request(server.url).delete(`/api/v1/tokens/${tokenId}`).set('Cookie', spaced).set('X-CSRF-Token', csrf).expect(204);
+    await request(server.url).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
   it('when a deactivated user has a session or a token, then both stop working', async () => {

@@ -1,15 +1,13 @@
-// Housekeeping for sign-in records: attempts older than 30 days and expired locks are removed, so the
-// lockout count (which reads the whole collection on the embedded engine) stays cheap.
+// Housekeeping for sign-in records: attempt slots and generation records older than 30 days are removed (a lock
+// or a count never lasts that long), so the collection stays small.
 import type { Job } from '../../platform/scheduler/index.js';
-import { AccountLock, LoginAttempt } from './auth.model.js';
+import { cleanUpSignInSlots } from './sign-in-lockout.js';
 
 const KEEP_DAYS = 30;
 
-/** Deletes old sign-in attempts and expired locks; returns how many of each went. */
-export async function cleanUpSignInRecords(now: Date): Promise<{ attempts: number; locks: number }> {
-  const attempts = await LoginAttempt.deleteMany({ at: { $lt: new Date(now.getTime() - KEEP_DAYS * 86_400_000) } });
-  const locks = await AccountLock.deleteMany({ until: { $lt: now } });
-  return { attempts: attempts.deletedCount, locks: locks.deletedCount };
+/** Deletes sign-in records older than 30 days; returns how many went. */
+export async function cleanUpSignInRecords(now: Date): Promise<{ records: number }> {
+  return cleanUpSignInSlots(new Date(now.getTime() - KEEP_DAYS * 86_400_000));
 }
 
 export const authJobs: readonly Job[] = [

@@ -1,22 +1,37 @@
 import mongoose, { Schema } from 'mongoose';
 import { bumpOnWrite } from '../../platform/db/change-marker.js';
 
-/** One record per sign-in attempt: a $inc counter would lose counts on the embedded engine. */
-const loginAttemptSchema = new Schema(
+/**
+ * Sign-in attempts as claims (see sign-in-lockout.ts). Two kinds of record, each under a unique `_id` that is the
+ * only way they are read while signing in:
+ * - slot `<user>#<generation>#<n>`: the n-th password check of a counting period, inserted BEFORE the check, so of
+ *   any burst at most LOCKOUT_ATTEMPTS win a slot; the rest are refused as locked;
+ * - generation `<user>#<generation>`: a new counting period (after a successful sign-in, an expired lock, or a
+ *   quiet spell), started by an insert, so that resetting the count never depends on a conditional update.
+ */
+const signInSlotSchema = new Schema(
   {
+    _id: { type: String },
+    kind: { type: String, enum: ['slot', 'generation'], required: true },
     username: { type: String, required: true },
+    generation: { type: Number, required: true },
+    n: Number,
     ip: String,
     at: { type: Date, required: true },
-    ok: { type: Boolean, required: true },
+    reason: String,
   },
   { versionKey: false },
 );
-loginAttemptSchema.index({ username: 1, at: -1 });
-export const LoginAttempt = mongoose.model('LoginAttempt', loginAttemptSchema, 'login_attempts');
+// For the nightly clean-up and for MongoDB; sign-in itself reads by _id only.
+signInSlotSchema.index({ at: 1 });
+export const SignInSlot = mongoose.model('SignInSlot', signInSlotSchema, 'sign_in_slots');
 
-/** An account lock, keyed by username so the check is an _id read. */
-const accountLockSchema = new Schema({ _id: { type: String }, until: { type: Date, required: true } }, { versionKey: false });
-export const AccountLock = mongoose.model('AccountLock', accountLockSchema, 'account_locks');
+/**
+ * Per user, a hint of the newest generation (`_id` is the user key). Only a hint: `$max` is not atomic on the
+ * embedded engine, so readers probe `<user>#<g+1>` onward for generations started after it was written.
+ */
+const signInStateSchema = new Schema({ _id: { type: String }, generation: { type: Number, required: true } }, { versionKey: false });
+export const SignInState = mongoose.model('SignInState', signInStateSchema, 'sign_in_state');
 
 /** API bearer tokens, stored hashed: _id is the SHA-256 of the token, so a request's check is an _id read. */
 const apiTokenSchema = new Schema(
@@ -30,6 +45,8 @@ const apiTokenSchema = new Schema(
     expiresAt: { type: Date, required: true },
     lastUsedAt: { type: Date },
     revokedAt: { type: Date },
+    /** The user's passwordChangedAt when the token was issued (null: never changed): a later change ends it. */
+    passwordStamp: { type: Date },
   },
   { versionKey: false },
 );

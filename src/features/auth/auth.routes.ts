@@ -12,7 +12,7 @@ import { assertCan } from '../access/policy.js';
 import { Routes, actorOf, type RouteTable } from '../access/routes.js';
 import { officeTree } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
-import { authenticate, findToken, issueToken, listTokens, revokeToken, type AuthSettings } from './auth.service.js';
+import { authenticateWithStamp, findToken, issueToken, listTokens, revokeToken, type AuthSettings } from './auth.service.js';
 
 const credentials = z.object({
   username: z.string().trim().min(1).max(100),
@@ -81,8 +81,9 @@ export function authRoutes(deps: {
   apiRoutes.post('/auth/token', 'public', limit, async (req, res) => {
     const { username, password } = parseOrThrow(credentials, req.body);
     const ctx = contextOf(req);
-    const actor = await authenticate(username, password, ctx, deps.settings);
-    const issued = await issueToken({ ...ctx, actor }, deps.settings, typeof (req.body as { name?: unknown }).name === 'string' ? String((req.body as { name: string }).name).slice(0, 60) : 'API');
+    const { actor, passwordStamp } = await authenticateWithStamp(username, password, ctx, deps.settings);
+    const name = typeof (req.body as { name?: unknown }).name === 'string' ? String((req.body as { name: string }).name).slice(0, 60) : 'API';
+    const issued = await issueToken({ ...ctx, actor }, deps.settings, name, passwordStamp);
     res.status(201).json({ token: issued.token, expiresAt: issued.expiresAt.toISOString(), id: issued.id });
   });
 

@@ -8,7 +8,8 @@ import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { hashPassword, verifyPassword } from '../users/password.js';
 import { changeMarker } from '../../platform/db/change-marker.js';
 import { User, type Role } from '../users/user.model.js';
-import { AccountLock, ApiToken, LoginAttempt } from './auth.model.js';
+import { ApiToken } from './auth.model.js';
+import { claimSignInSlot, lockEndOf, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
 
 // A real argon2id hash of a random string: unknown usernames cost as much time as wrong passwords.
 let dummyHash: Promise<string> | undefined;
@@ -40,43 +41,64 @@ function lockedError(until: Date, now: Date): TooManyRequestsError {
 }
 
 /**
- * Checks a username and password. Each attempt is one record; when the failures since the later of
- * (window start, last success, last lock's end) reach the limit, the account is locked for the window.
+ * Checks a username and password. The check itself is claimed first (sign-in-lockout.ts): of any number of
+ * simultaneous attempts at most LOCKOUT_ATTEMPTS per counting period are checked; the rest are refused as locked.
+ * A database error is thrown before the claim, or gives the claimed slot back: it never counts, never answers 401.
  */
 export async function authenticate(username: string, password: string, ctx: RequestContext, settings: AuthSettings): Promise<Actor> {
+  return (await authenticateWithStamp(username, password, ctx, settings)).actor;
+}
+
+/** As authenticate, with the user's passwordChangedAt as read for the check (an API token is stamped with it). */
+export async function authenticateWithStamp(
+  username: string,
+  password: string,
+  ctx: RequestContext,
+  settings: AuthSettings,
+): Promise<{ actor: Actor; passwordStamp: Date | null }> {
   const name = username.trim().toLowerCase();
   const now = ctx.clock.now();
-  const lock = await AccountLock.findById(name).lean();
-  if (lock && lock.until > now) {
-    await recordAudit(ctx, { action: 'auth.sign-in-refused-locked', username: name, note: `locked until ${lock.until.toISOString()}` });
-    throw lockedError(lock.until, now);
-  }
   const user = await User.findOne({ username: name }).select('+passwordHash').lean();
   dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
-  const ok = user ? (await verifyPassword(user.passwordHash, password)) && user.active !== false : (await verifyPassword(await dummyHash, password), false);
-  await LoginAttempt.create({ username: name, ip: ctx.ip, at: now, ok });
-  if (ok && user) {
-    // Straight to the collection: the last sign-in time does not change the actor, so caches stay.
-    await User.collection.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
-    const actor = actorFromUser(user, ctx.clock, 'session');
-    await recordAudit({ ...ctx, actor }, { action: 'auth.sign-in', entity: { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } });
-    return actor;
+  const unknownHash = await dummyHash;
+  const grant = await claimSignInSlot(name, now, ctx.ip, settings);
+  if (!grant.granted) {
+    await recordAudit(ctx, { action: 'auth.sign-in-refused-locked', username: name, note: `locked until ${grant.lockedUntil.toISOString()}` });
+    throw lockedError(grant.lockedUntil, now);
   }
-  const windowStart = new Date(now.getTime() - settings.lockoutMinutes * 60_000);
-  const since = [windowStart, user?.lastLoginAt, lock?.until].filter((d): d is Date => d instanceof Date).reduce((a, b) => (a > b ? a : b));
-  const failures = await LoginAttempt.countDocuments({ username: name, ok: false, at: { $gt: since } });
+  const { slot } = grant;
+  let ok: boolean;
+  try {
+    ok = user ? (await verifyPassword(user.passwordHash, password)) && user.active !== false : (await verifyPassword(unknownHash, password), false);
+  } catch (err) {
+    await releaseSlot(slot).catch(() => undefined);
+    throw err;
+  }
+  if (ok && user) {
+    try {
+      await startAfterSuccess(slot, now);
+      // Straight to the collection: the last sign-in time does not change the actor, so caches stay.
+      await User.collection.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
+      const actor = actorFromUser(user, ctx.clock, 'session');
+      await recordAudit({ ...ctx, actor }, { action: 'auth.sign-in', entity: { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } });
+      return { actor, passwordStamp: user.passwordChangedAt ?? null };
+    } catch (err) {
+      // The password was right: a failed write after it must not leave a counted attempt behind.
+      await releaseSlot(slot).catch(() => undefined);
+      throw err;
+    }
+  }
   await recordAudit(ctx, {
     action: 'auth.sign-in-failed',
     username: name,
     entity: user ? { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } : undefined,
-    note: `failure ${failures} of ${settings.lockoutAttempts}`,
+    note: `failure ${slot.n} of ${settings.lockoutAttempts}`,
   });
-  if (failures >= settings.lockoutAttempts) {
-    const until = new Date(now.getTime() + settings.lockoutMinutes * 60_000);
-    await AccountLock.replaceOne({ _id: name }, { until }, { upsert: true });
-    await recordAudit(ctx, { action: 'auth.account-locked', username: name, note: `until ${until.toISOString()}` });
+  if (slot.n >= settings.lockoutAttempts) {
+    // Exactly one request holds the last slot, so the lock is recorded once however many arrive together.
+    await recordAudit(ctx, { action: 'auth.account-locked', username: name, note: `until ${lockEndOf(slot, settings).toISOString()}` });
   }
-  const remaining = settings.lockoutAttempts - failures;
+  const remaining = settings.lockoutAttempts - slot.n;
   throw new UnauthorizedError(
     remaining > 0 && remaining <= 2
       ? {
@@ -166,13 +188,23 @@ function tokenId(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-/** Issues a bearer token for the actor; the token itself is shown once and stored only as a hash. */
-export async function issueToken(ctx: RequestContext & { actor: Actor }, settings: AuthSettings, name = 'API'): Promise<{ token: string; expiresAt: Date; id: string }> {
+/**
+ * Issues a bearer token for the actor; the token itself is shown once and stored only as a hash. It is stamped
+ * with the user's passwordChangedAt (as read when the password was checked, when given), and stops working
+ * once the password changes again.
+ */
+export async function issueToken(
+  ctx: RequestContext & { actor: Actor },
+  settings: AuthSettings,
+  name = 'API',
+  passwordStamp?: Date | null,
+): Promise<{ token: string; expiresAt: Date; id: string }> {
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + settings.tokenDays * 86_400_000);
   const id = tokenId(token);
-  await ApiToken.create({ _id: id, user: ctx.actor.userId, name, prefix: token.slice(0, 10), createdAt: now, expiresAt });
+  const stamp = passwordStamp !== undefined ? passwordStamp : ((await User.findById(ctx.actor.userId).select('passwordChangedAt').lean())?.passwordChangedAt ?? null);
+  await ApiToken.create({ _id: id, user: ctx.actor.userId, name, prefix: token.slice(0, 10), createdAt: now, expiresAt, passwordStamp: stamp });
   await recordAudit(ctx, { action: 'token.create', entity: { type: 'token', id: id.slice(0, 16), label: name, office: ctx.actor.posts[0]?.office } });
   return { token, expiresAt, id: id.slice(0, 16) };
 }
@@ -193,6 +225,14 @@ export async function actorForToken(token: string, clock: Clock): Promise<Actor 
   return entry.actor;
 }
 
+/** A token holds while the password it was issued under is still the user's (no change or reset since). */
+function stampHolds(record: { passwordStamp?: Date | null; createdAt: Date }, changedAt: Date | null): boolean {
+  const changed = changedAt ? new Date(changedAt).getTime() : null;
+  // Issued before tokens were stamped: it holds unless the password changed after it was issued.
+  if (record.passwordStamp === undefined) return changed === null || new Date(record.createdAt).getTime() >= changed;
+  return (record.passwordStamp ? new Date(record.passwordStamp).getTime() : null) === changed;
+}
+
 const tokenCache = new Map<string, { version: string; entry: { actor: Actor; expiresAt: Date; lastUsedAt: Date | undefined } | undefined }>();
 
 async function cachedToken(id: string, clock: Clock) {
@@ -202,8 +242,10 @@ async function cachedToken(id: string, clock: Clock) {
   const record = await ApiToken.findById(id).lean();
   let entry: { actor: Actor; expiresAt: Date; lastUsedAt: Date | undefined } | undefined;
   if (record && !record.revokedAt) {
-    const actor = await loadActor(String(record.user), clock, 'token');
-    if (actor) entry = { actor, expiresAt: record.expiresAt, lastUsedAt: record.lastUsedAt ?? undefined };
+    const user = await User.findById(record.user).lean();
+    if (user && user.active !== false && stampHolds(record, user.passwordChangedAt ?? null)) {
+      entry = { actor: actorFromUser(user, clock, 'token'), expiresAt: record.expiresAt, lastUsedAt: record.lastUsedAt ?? undefined };
+    }
   }
   if (tokenCache.size >= ACTOR_CACHE_MAX) tokenCache.clear();
   tokenCache.set(id, { version, entry });

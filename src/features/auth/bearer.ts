@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../../lib/index.js';
+import { carriesCookie } from '../../platform/auth/csrf.js';
 import { SESSION_COOKIE } from '../../platform/auth/session.js';
 import { UnauthorizedError } from '../../platform/errors.js';
 import { actorForToken } from './auth.service.js';
@@ -37,5 +38,7 @@ export function exemptFromCsrf(req: Request): boolean {
   // route checks the token itself once the body is parsed (assertCsrfToken), before anything is stored.
   if (req.method === 'POST' && /^\/initiatives\/[0-9a-f]{24}\/attachments$/i.test(req.path) && req.is('multipart/form-data')) return true;
   if (req.method === 'POST' && /^\/offices\/[0-9a-f]{24}\/letterhead$/i.test(req.path) && req.is('multipart/form-data')) return true;
-  return req.originalUrl.startsWith('/api/') && !(req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+  // Signed in by the session cookie: ambient credentials, whatever the URL.
+  if (req.user) return false;
+  return req.originalUrl.startsWith('/api/') && !carriesCookie(req, SESSION_COOKIE);
 }

@@ -62,3 +62,15 @@ function equal(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
+
+/**
+ * True when the Cookie header names `name`, read the way the session middleware's parser reads it (names are
+ * trimmed: `udbhabon.sid =…` is the session cookie too). A plain substring test missed that spelling, so a
+ * request the session authenticated was taken as cookie-less and skipped this check.
+ */
+export function carriesCookie(req: Request, name: string): boolean {
+  return (req.headers.cookie ?? '').split(';').some((pair) => {
+    const eq = pair.indexOf('=');
+    return eq !== -1 && pair.slice(0, eq).trim() === name;
+  });
+}
