@@ -8,7 +8,7 @@ import { createMailer } from './platform/mail/mailer.js';
 import { createPdfRenderer } from './platform/pdf/index.js';
 import { ConfigError, PROJECT_ROOT, loadConfig, type Config } from './config.js';
 import { systemClock } from './lib/index.js';
-import { resolveSessionSecret } from './platform/auth/session.js';
+import { resolveSessionSecret, sessionJobs } from './platform/auth/session.js';
 import { connectDatabase, syncAllIndexes, type Database } from './platform/db/connection.js';
 import { EngineUnavailableError, startEmbeddedEngine, type EmbeddedEngine } from './platform/db/embedded-engine.js';
 import { createLogger } from './platform/logger.js';
@@ -88,7 +88,7 @@ export async function start(env: Record<string, string | undefined>): Promise<Ru
     });
 
     if (config.scheduler) {
-      const scheduler: Scheduler = startScheduler([...authJobs], logger);
+      const scheduler: Scheduler = startScheduler([...authJobs, ...sessionJobs({ client: db.connection.getClient(), dbName: db.connection.name })], logger);
       undo.push({ name: 'scheduler', run: () => scheduler.stop() });
     }
 

@@ -1,13 +1,26 @@
-// Sessions in the database (connect-mongo), so any app instance can serve any request.
+// Sessions in the database (our own store, session-store.ts), so any app instance can serve any request.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import MongoStore from 'connect-mongo';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
-import type { MongoClient } from 'mongodb';
+import type { Collection, MongoClient } from 'mongodb';
+import type { Job } from '../scheduler/index.js';
+import { DbSessionStore, sessionCleanUpJob, type SessionDocument } from './session-store.js';
 
 export const SESSION_COOKIE = 'udbhabon.sid';
+export const SESSIONS_COLLECTION = 'sessions';
+/** An unchanged session's expiry is written at most once a minute (the cookie itself rolls on every answer). */
+export const SESSION_TOUCH_AFTER_SECONDS = 60;
+
+function sessionsCollection(client: MongoClient, dbName: string): Collection<SessionDocument> {
+  return client.db(dbName).collection<SessionDocument>(SESSIONS_COLLECTION);
+}
+
+/** The periodic removal of expired sessions, for the scheduler. */
+export function sessionJobs(options: { client: MongoClient; dbName: string }): readonly Job[] {
+  return [sessionCleanUpJob(sessionsCollection(options.client, options.dbName))];
+}
 
 export function sessionMiddleware(options: {
   client: MongoClient;
@@ -24,15 +37,10 @@ export function sessionMiddleware(options: {
     rolling: true,
     proxy: undefined, // follows Express "trust proxy"
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: options.hours * 3600_000 },
-    store: MongoStore.create({
-      client: options.client,
-      dbName: options.dbName,
-      collectionName: 'sessions',
-      ttl: options.hours * 3600,
-      // TTL indexes do not exist on the embedded engine: expired sessions are removed by a timer.
-      autoRemove: 'interval',
-      autoRemoveInterval: 10,
-      touchAfter: 60,
+    store: new DbSessionStore({
+      collection: sessionsCollection(options.client, options.dbName),
+      ttlSeconds: options.hours * 3600,
+      touchAfterSeconds: SESSION_TOUCH_AFTER_SECONDS,
     }),
   });
 }

@@ -1,6 +1,11 @@
 // The only place the mongoose connection is opened and closed. Models use mongoose's default connection.
 import mongoose from 'mongoose';
 import type { Logger } from '../logger.js';
+import { assertAcknowledgedClient, installWriteGuard } from './write-guard.js';
+
+// Installed as soon as this module loads, so every client of the process (mongoose's, raw driver clients,
+// scripts) is guarded before its first write.
+installWriteGuard();
 
 export interface Database {
   readonly connection: mongoose.Connection;
@@ -19,6 +24,12 @@ export async function connectDatabase(uri: string, dbName: string, logger: Logge
     heartbeatFrequencyMS: 2_000,
   });
   const connection = mongoose.connection;
+  try {
+    assertAcknowledgedClient(connection.getClient());
+  } catch (err) {
+    await mongoose.disconnect();
+    throw err;
+  }
   let closing = false;
   connection.on('disconnected', () => {
     if (!closing) logger.warn('database connection lost; the driver keeps retrying');
