@@ -17,9 +17,21 @@ import { tokenFor } from '../support/auth.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
 
-const SAMPLE = path.resolve(PROJECT_ROOT, '..', 'shared', 'samples', 'minutes-sample.md');
+const SAMPLE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'minutes.md');
 
-/** The sample minutes as the API takes them, read from the shared sample (table rows, distribution, annex). */
+const latin = (s: string): string => s.replace(/[০-৯]/g, (d) => String('০১২৩৪৫৬৭৮৯'.indexOf(d)));
+
+/** The fixture's memo number (স্মারক নং): its 2014-layout segments and serial, for a register that issues it next. */
+function sampleMemo() {
+  const text = fs.readFileSync(SAMPLE, 'utf8');
+  const m = /স্মারক নং-([০-৯]{2})\.([০-৯]{2})\.([০-৯]{4})\.([০-৯]{3})\.([০-৯]{2})\.([০-৯]{3})\.([০-৯]{2})-([০-৯]+)/.exec(text);
+  if (!m) throw new Error(`no memo number in ${SAMPLE}`);
+  const [number, ministry, department, geo, branch, subject, file, year, serial] = m.map((x, i) => (i === 0 ? x.slice('স্মারক নং-'.length) : latin(x)));
+  const prefix = number!.slice(0, number!.lastIndexOf('-'));
+  return { number: number!, prefix, segments: { ministry, department, geo, branch, subject, file, year }, serial: Number(serial) };
+}
+
+/** The fixture minutes as the API takes them, read from test/fixtures/minutes.md (table rows, distribution, annex). */
 function sampleMinutes() {
   const text = fs.readFileSync(SAMPLE, 'utf8');
   const lines = text.split('\n');
@@ -39,8 +51,10 @@ function sampleMinutes() {
     const b = lines.findIndex((l, i) => i > a && l.startsWith(to));
     return lines.slice(a + 1, b).map((l) => l.replace(/^[০-৯]+।\s*/, '').trim()).filter(Boolean);
   };
-  const opening = lines.slice(lines.findIndex((l) => l.startsWith('সভাপতি উপস্থিত')), lines.findIndex((l) => l.startsWith('| ক্রমিক'))).join('\n').trim();
-  const closing = lines.find((l) => l.startsWith('সভায় আর কোনো'))!.trim();
+  // The opening: the paragraph between the attendance line and the decisions table; the closing: the paragraph after it.
+  const tableStart = lines.findIndex((l) => l.startsWith('| ক্রমিক'));
+  const opening = lines.slice(lines.findIndex((l) => l.startsWith('উপস্থিতি')) + 1, tableStart).join('\n').trim();
+  const closing = lines.slice(lines.findIndex((l, i) => i > tableStart && !l.startsWith('|'))).find((l) => l.trim() !== '')!.trim();
   return {
     subject,
     chair: value('সভাপতি'),
@@ -54,6 +68,8 @@ function sampleMinutes() {
     attendance: annex.map((r) => ({ name: r[1]!, designation: r[2]!, office: r[3]!, present: !r[4]!.startsWith('অনুপস্থিত'), reason: /\((.+)\)/.exec(r[4]!)?.[1] })),
   };
 }
+
+const MEMO = sampleMemo();
 
 describe('meetings and minutes (API)', function () {
   this.timeout(120_000);
@@ -93,8 +109,8 @@ describe('meetings and minutes (API)', function () {
       ids[k] = String(u._id);
       tok[k] = await tokenFor(server.url, u.username);
     }
-    // District A's default register in the 2014 layout (the sample's segments), created by the admin.
-    const reg = await api('admin').post('/api/v1/memo-registers', { office: String(world.districtA._id), name: 'কার্যবিবরণী বহি', layout: '2014', segments: { ministry: '05', department: '44', geo: '4764', branch: '000', subject: '06', file: '001', year: '25' }, separator: '-', startSerial: 12 });
+    // District A's default register in the 2014 layout (the fixture's segments and serial), created by the admin.
+    const reg = await api('admin').post('/api/v1/memo-registers', { office: String(world.districtA._id), name: 'কার্যবিবরণী বহি', layout: '2014', segments: MEMO.segments, separator: '-', startSerial: MEMO.serial });
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
     ids.register = reg.body.id;
   });
@@ -123,10 +139,13 @@ describe('meetings and minutes (API)', function () {
   }
 
   describe('the sample minutes', () => {
-    it('when the sample minutes in shared/samples are entered through the API, then GET returns them complete', async () => {
+    it('when the fixture minutes (test/fixtures/minutes.md) are entered through the API, then GET returns them complete', async () => {
       const s = sampleMinutes();
-      expect(s.items).to.have.length(3);
-      expect(s.attendance).to.have.length(3);
+      expect(s.items).to.have.length(4);
+      expect(s.attendance).to.have.length(4);
+      expect(s.attendance.filter((a) => !a.present).map((a) => a.reason)).to.deep.equal(['সরকারি কাজে ঢাকায়']);
+      expect(s.opening).to.match(/^সভার শুরুতে/);
+      expect(s.closing).to.match(/^সভায় অন্য কোনো/);
       const created = await api('officer').post('/api/v1/meetings', { kind: 'innovation_team', subject: s.subject, office: String(world.districtA._id), chair: { text: s.chair }, venue: s.venue, startsAt: '2025-09-28T11:00:00+06:00', attendance: s.attendance });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       expect(created.body.status).to.equal('draft');
@@ -137,8 +156,9 @@ describe('meetings and minutes (API)', function () {
       await api('head').post(`/api/v1/meetings/${id}/sign`).expect(200);
       const issued = await api('officer').post(`/api/v1/meetings/${id}/issue`, { distribution: [...s.action.map((text) => ({ text, purpose: 'action' })), ...s.information.map((text) => ({ text, purpose: 'information' }))], notBySeniority: true });
       expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
-      // The register starts at 12, the sample's own serial.
-      expect(issued.body.memoNumber).to.equal('০৫.৪৪.৪৭৬৪.০০০.০৬.০০১.২৫-১২');
+      // The register starts at the fixture's own serial, so the number issued is the one the fixture prints.
+      expect(issued.body.memoNumber).to.equal(MEMO.number);
+      expect(MEMO.number).to.equal('০৫.৪২.৭২০০.০০৪.১৬.০০২.২৪-৩১৭');
 
       const got = (await api('observer').get(`/api/v1/meetings/${id}`).expect(200)).body;
       expect(got.subject).to.equal(s.subject);
@@ -152,7 +172,8 @@ describe('meetings and minutes (API)', function () {
       expect(got.attendance.map((a: { name: string; designation: string; office: string; present: boolean; reason: string | null }) => [a.name, a.designation, a.office, a.present, a.reason ?? undefined])).to.deep.equal(s.attendance.map((a) => [a.name, a.designation, a.office, a.present, a.reason]));
       expect(got.distribution.filter((d: { purpose: string }) => d.purpose === 'action').map((d: { text: string }) => d.text)).to.deep.equal(s.action);
       expect(got.distribution.filter((d: { purpose: string }) => d.purpose === 'information').map((d: { text: string }) => d.text)).to.deep.equal(s.information);
-      expect(s.action).to.have.length(3);
+      expect(s.action).to.have.length(4);
+      expect(s.information).to.have.length(3);
       expect(got.notBySeniority).to.equal(true);
       expect(got.status).to.equal('issued');
       expect(got.memoNumber).to.equal(issued.body.memoNumber);
@@ -261,7 +282,8 @@ describe('meetings and minutes (API)', function () {
       expect((await api('head').post(`/api/v1/meetings/${id}/issue`, {})).status).to.equal(403);
       const first = await api('officer').post(`/api/v1/meetings/${id}/issue`, { distribution: ['জেলা প্রশাসক, জেলা ক', { user: ids.field, purpose: 'action' }, { office: String(world.upazilaA._id), purpose: 'information' }, { text: 'অফিস কপি', purpose: 'information' }], notBySeniority: true });
       expect(first.status, JSON.stringify(first.body)).to.equal(201);
-      expect(first.body.memoNumber).to.match(/^০৫\.৪৪\.৪৭৬৪\.০০০\.০৬\.০০১\.২৫-[০-৯]+$/);
+      expect(first.body.memoNumber.startsWith(`${MEMO.prefix}-`), first.body.memoNumber).to.equal(true);
+      expect(first.body.memoNumber).to.match(/^[০-৯.]+-[০-৯]+$/);
       expect(first.body.issuedAt).to.be.a('string');
       const again = await api('officer').post(`/api/v1/meetings/${id}/issue`, {});
       expect(again.status).to.equal(200);

@@ -1,10 +1,8 @@
 // Demo initiatives like those in a real review of the Department of Women Affairs: three pilots running (one
-// of them stuck), two live service simplifications, replications in several districts, and the sample citizen
-// charter imported for an upazila ICT office. Idempotent: keyed by title (and office for the charter).
-import fs from 'node:fs';
-import path from 'node:path';
+// of them stuck), two live service simplifications, replications in several districts, and a citizen charter
+// (the project's own text, demo-charter.ts) imported for an upazila ICT office. Idempotent: keyed by title
+// (and office for the charter).
 import { Types } from 'mongoose';
-import { PROJECT_ROOT } from '../../config.js';
 import { searchKey } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { Charter } from '../charters/charter.model.js';
@@ -14,6 +12,7 @@ import { recordInitiativeChange } from '../initiatives/initiative.read-model.js'
 import { Office } from '../offices/office.model.js';
 import { markOfficesChanged } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
+import { DEMO_CHARTER_TEXT } from './demo-charter.js';
 
 const day = 86_400_000;
 
@@ -208,9 +207,8 @@ async function seedSampleCharter(now: Date): Promise<void> {
   if (changed) await markOfficesChanged();
   const office = ids.get('ictd-upz-paikgachha')!._id;
   if (await Charter.exists({ _id: String(office) })) return;
-  // The sample is shared material beside the project (never copied into it); without it the demo has no charter.
-  const file = path.join(PROJECT_ROOT, '..', 'shared', 'samples', 'citizen-charter-ict-office.txt');
-  if (!fs.existsSync(file)) return;
-  const parsed = parseCharter(fs.readFileSync(file, 'utf8'));
+  const parsed = parseCharter(DEMO_CHARTER_TEXT);
+  // The text is the project's own: a row it cannot read is a mistake in it, not a user's file to forgive.
+  if (parsed.errors.length) throw new Error(`seed: the demo charter has unreadable rows: ${JSON.stringify(parsed.errors)}`);
   await Charter.create({ _id: String(office), office, version: 1, current: true, services: parsed.services, vision: parsed.vision, mission: parsed.mission, importedAt: now, importedBy: { name: 'ডেমো' } });
 }
