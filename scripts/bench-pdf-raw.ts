@@ -1,5 +1,5 @@
 // npx tsx scripts/bench-pdf-raw.ts [--documents 200] [--concurrency 1,2,4] [--pool 2] [--tagged]
-// The raw ceiling of PDF generation: the sample minutes (shared/samples/minutes-sample.md), HTML built once,
+// The raw ceiling of PDF generation: the sample minutes (src/features/documents/sample.ts), HTML built once,
 // rendered by the PdfRenderer (one warm Chromium, pooled pages, metadata set) at each concurrency. Prints
 // PDFs/s, p50, p95 and the peak RSS of this node process and of Chromium's processes, and the same for
 // wkhtmltopdf when it is on PATH. Target: ≥ 25 PDFs/s at concurrency 2 on 2 cores, p95 ≤ 150 ms, flat memory.

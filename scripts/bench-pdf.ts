@@ -42,7 +42,7 @@ export async function run(): Promise<number> {
     const office = await Office.create({ code: 'bench-upz', nameBn: 'উপজেলা নির্বাহী অফিসারের কার্যালয়', addressBn: 'পাইকগাছা, খুলনা।', level: 'upazila', ancestors: [] });
     await markOfficesChanged();
     await User.create({ username: 'bench-officer', nameBn: 'বেঞ্চ', designationBn: 'ইনোভেশন অফিসার', office: office._id, roles: ['innovation_officer'], passwordHash: await hashPassword(PASSWORD) });
-    // The sample minutes (shared/samples/minutes-sample.md, as the document tests use it) as a draft meeting.
+    // The sample minutes (src/features/documents/sample.ts, as the document tests use it) as a draft meeting.
     const sample = sampleMinutesDocument();
     const meeting = await Meeting.create({
       office: office._id,

@@ -1,4 +1,4 @@
-// The minutes of /work/shared/samples/minutes-sample.md as a MinutesDocument: for template previews, the PDF
+// Sample minutes in the government layout, the project's own text, as a MinutesDocument: for previews, the PDF
 // tests and the PDF benchmarks. Names are placeholders, as in the sample.
 import { formatDualDate } from '../../lib/date-format.js';
 import type { MinutesDocument } from './document.types.js';
