@@ -23,11 +23,11 @@ import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
 import { attachmentRoutes } from './features/initiatives/attachment.routes.js';
 import { meetingRoutes } from './features/meetings/meeting.routes.js';
 import { meetingMail } from './features/meetings/meeting.mail.js';
-import { setMeetingHooks } from './features/meetings/meeting.service.js';
+import { meetingEventHandlers, type MeetingEvents } from './features/meetings/meeting.events.js';
+import { createEventBus, createOutbox, type Outbox } from './platform/events/index.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import type { PdfRenderer } from './platform/pdf/index.js';
 import { lazyPdfRenderer } from './platform/pdf/shared.js';
-import { storeIssuedPdf } from './features/meetings/minutes-pdf.js';
 import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
 import { letterheadRoutes } from './features/letterhead/letterhead.routes.js';
@@ -58,7 +58,12 @@ export interface AppDeps {
   readonly mailer?: Mailer;
   /** The warm Chromium for documents (main.ts starts one; without it a shared one starts on first use). */
   readonly pdf?: PdfRenderer;
+  /** The durable outbox (main.ts drains it at start and on a schedule); without one, createApp makes its own. */
+  readonly outbox?: Outbox<AppEvents>;
 }
+
+/** Every event the features publish (names and payloads); platform/events/index.ts says which are durable. */
+export type AppEvents = MeetingEvents;
 
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger, clock } = deps;
@@ -71,21 +76,10 @@ export function createApp(deps: AppDeps): express.Express {
   const mailer = deps.mailer ?? createMailer(config.mail, logger);
   const mail = meetingMail(mailer, config.mail.from, logger, config.publicUrl);
   const pdf = deps.pdf ? () => deps.pdf! : lazyPdfRenderer(config, logger);
-  setMeetingHooks({
-    // Mail never holds up the answer: it goes out after the change is saved, and a failure is only logged.
-    noticeChanged: async (m, method) => void mail.noticeChanged(m, method),
-    // The issued PDF is rendered once, now, and stored; a failure leaves it to the first download.
-    afterIssue: async (m) => {
-      let file: { filename: string; content: Buffer } | undefined;
-      try {
-        const stored = await storeIssuedPdf(pdf(), m, config.publicUrl);
-        file = { filename: `minutes-${String(m._id)}.pdf`, content: stored.data };
-      } catch (err) {
-        logger.error({ err, meeting: String(m._id) }, 'issued minutes PDF could not be rendered at issue');
-      }
-      void mail.minutesIssued(m, file);
-    },
-  });
+  // Per app, so a second app in one process has its own handlers (mailer, renderer) and shares nothing.
+  const events = createEventBus<AppEvents>(logger);
+  const outbox = deps.outbox ?? createOutbox<AppEvents>({ logger, clock });
+  meetingEventHandlers({ bus: events, outbox, mail, pdf, publicUrl: config.publicUrl, logger });
 
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', parseTrustProxy(config.trustProxy));
@@ -179,7 +173,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auth.pages.router);
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable, stuckPilotMonths: config.initiatives.stuckPilotMonths }).router);
-  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf };
+  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events };
   for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, attachmentRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes, letterheadRoutes, initiativePdfRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);

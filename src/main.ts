@@ -3,7 +3,8 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { createApp } from './app.js';
+import { createApp, type AppEvents } from './app.js';
+import { createOutbox } from './platform/events/index.js';
 import { createMailer } from './platform/mail/mailer.js';
 import { createPdfRenderer } from './platform/pdf/index.js';
 import { ConfigError, PROJECT_ROOT, loadConfig, type Config } from './config.js';
@@ -73,7 +74,9 @@ export async function start(env: Record<string, string | undefined>): Promise<Ru
     const pdf = createPdfRenderer({ executablePath: config.pdf.executablePath, poolSize: config.pdf.poolSize, logger });
     undo.push({ name: 'pdf renderer', run: () => pdf.close() });
     await pdf.start().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Chromium did not start; documents will retry on first use'));
-    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret, mailer, pdf });
+    // Durable events (issued minutes' PDF and mail): createApp registers the handlers, this process drains it.
+    const outbox = createOutbox<AppEvents>({ logger, clock: systemClock });
+    const app = createApp({ config, logger, db, clock: systemClock, sessionSecret, mailer, pdf, outbox });
     const server = http.createServer(app);
     server.listen(config.port, config.host);
     await once(server, 'listening');
@@ -86,6 +89,14 @@ export async function start(env: Record<string, string | undefined>): Promise<Ru
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         }),
     });
+
+    // What a crash or a failed handler left is finished now, in the background, and every five minutes after.
+    const drainedAtStart = outbox.drain({ graceMs: 0 }).catch((err: unknown) => logger.error({ err }, 'outbox drain at start failed'));
+    undo.push({ name: 'outbox', run: async () => void (await Promise.all([drainedAtStart, outbox.idle()])) });
+    if (config.scheduler) {
+      const drainer = startScheduler([outbox.job()], logger);
+      undo.push({ name: 'outbox drain job', run: () => drainer.stop() });
+    }
 
     if (config.scheduler) {
       const scheduler: Scheduler = startScheduler([...authJobs, ...sessionJobs({ client: db.connection.getClient(), dbName: db.connection.name })], logger);

@@ -1,7 +1,9 @@
-// The session store (src/platform/auth/session-store.ts) on the real engine: reads by `_id` only, writes only
-// when the session changed, refuses and removes expired sessions, and turns a database failure into an error
-// answer, never into "signed out".
+// The session store (src/platform/auth/session-store.ts) on the real engine: reads by `_id` only (and page
+// views from what the process holds), writes only when the session changed, refuses and removes expired
+// sessions, sees another instance's sign-out, and turns a database failure into an error answer, never into
+// "signed out".
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +14,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { systemClock } from '../../src/lib/index.js';
-import { SESSIONS_COLLECTION, sessionJobs } from '../../src/platform/auth/session.js';
+import { SESSIONS_COLLECTION, SESSION_MARKERS_COLLECTION, sessionJobs } from '../../src/platform/auth/session.js';
 import { DbSessionStore, type SessionDocument } from '../../src/platform/auth/session-store.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../src/platform/db/embedded-engine.js';
 import { testConfig } from '../support/app.js';
@@ -22,6 +24,8 @@ import { createUser, createWorld } from '../support/factories.js';
 import { testLogger } from '../support/logger.js';
 
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
+// Two app instances must share it to accept each other's cookies.
+const SECRET = 'session-store-test-secret-0123456789abcdef';
 
 interface Server {
   url: string;
@@ -31,7 +35,7 @@ interface Server {
 /** The app, with its sessions kept through `connection` (the rest of the app uses the run's database). */
 async function startAppWithSessionsOn(connection: mongoose.Connection): Promise<Server> {
   const t = testDatabase();
-  const app = createApp({ config: testConfig(), logger: testLogger, db: { ...t.db, connection }, clock: systemClock });
+  const app = createApp({ config: testConfig(), logger: testLogger, db: { ...t.db, connection }, clock: systemClock, sessionSecret: SECRET });
   const server = http.createServer(app);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -52,6 +56,20 @@ function sidOf(res: request.Response): string {
   const value = decodeURIComponent(m[1]!);
   return value.slice(2, value.lastIndexOf('.'));
 }
+
+/** The `udbhabon.sid=…` pair an answer sets, to send from another client. */
+function cookieOf(res: request.Response): string {
+  const m = /udbhabon\.sid=[^;]+/.exec(String(res.headers['set-cookie']));
+  if (!m) throw new Error('no session cookie on the answer');
+  return m[0];
+}
+
+function storeOn(connection: mongoose.Connection, now?: () => number): DbSessionStore {
+  const db = connection.getClient().db(connection.name);
+  return new DbSessionStore({ collection: db.collection(SESSIONS_COLLECTION), markers: db.collection(SESSION_MARKERS_COLLECTION), ttlSeconds: 3600, touchAfterSeconds: 60, ...(now ? { now } : {}) });
+}
+
+const call = <T>(fn: (cb: (err?: unknown, v?: T) => void) => void) => new Promise<T | undefined>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
 
 describe('session store', () => {
   let monitored: mongoose.Connection;
@@ -81,9 +99,11 @@ describe('session store', () => {
   });
   afterEach(() => server.close());
 
-  const onSessions = () => commands.filter((c) => (c.command as Record<string, unknown>)[c.commandName] === SESSIONS_COLLECTION);
+  const on = (collection: string) => () => commands.filter((c) => (c.command as Record<string, unknown>)[c.commandName] === collection);
+  const onSessions = on(SESSIONS_COLLECTION);
+  const onMarkers = on(SESSION_MARKERS_COLLECTION);
 
-  it('when a signed-in user only reads pages, then the session is not written again and the cookie still rolls', async () => {
+  it('when a signed-in user only reads pages, then the session is neither written nor read again (the process holds it) and the cookie still rolls', async () => {
     const { agent } = await signIn(server.url, username);
     const sid = sidOf(await agent.get('/').expect(200));
     const stored = await sessions.findOne({ _id: sid });
@@ -95,7 +115,7 @@ describe('session store', () => {
     }
     const writes = onSessions().filter((c) => WRITES.has(c.commandName));
     expect(writes.map((c) => c.commandName), 'no session write within the touch window').to.deep.equal([]);
-    expect(onSessions().filter((c) => c.commandName === 'find')).to.have.length(3);
+    expect(onSessions().filter((c) => c.commandName === 'find'), 'served from what the process holds').to.have.length(0);
     const after = await sessions.findOne({ _id: sid });
     expect(after?.lastModified.getTime()).to.equal(stored!.lastModified.getTime());
     expect(after?.session).to.equal(stored!.session);
@@ -106,8 +126,8 @@ describe('session store', () => {
     await agent.get('/initiatives').expect(200);
     await agent.post('/logout').type('form').send({ _csrf: csrf });
     await agent.get('/initiatives').redirects(0).expect(302);
-    const seen = onSessions();
-    expect(seen.length).to.be.greaterThan(3);
+    const seen = [...onSessions(), ...onMarkers()];
+    expect(onSessions().length).to.be.greaterThan(3);
     const selectors = seen.flatMap((c) => {
       const cmd = c.command as Record<string, unknown>;
       switch (c.commandName) {
@@ -134,14 +154,48 @@ describe('session store', () => {
 
   it('when a stored session has expired, then the cookie is refused (sign-in page) and the session is deleted', async () => {
     const { agent } = await signIn(server.url, username);
-    const sid = sidOf(await agent.get('/').expect(200));
+    const home = await agent.get('/').expect(200);
+    const sid = sidOf(home);
     await sessions.updateOne({ _id: sid }, { $set: { expires: new Date(Date.now() - 1000) } });
-    const res = await agent.get('/initiatives').redirects(0);
-    expect(res.status).to.equal(302);
-    expect(res.headers.location).to.match(/^\/login/);
-    expect(await sessions.findOne({ _id: sid })).to.equal(null);
-    const api = await agent.get('/api/v1/me');
-    expect(api.status).to.equal(401);
+    // Another instance (its own store, nothing held yet) reads the stored expiry.
+    const other = await startAppWithSessionsOn(monitored);
+    try {
+      const page = await request(other.url).get('/initiatives').set('Cookie', cookieOf(home)).redirects(0);
+      expect(page.status).to.equal(302);
+      expect(page.headers.location).to.match(/^\/login/);
+      expect(await sessions.findOne({ _id: sid })).to.equal(null);
+      const api = await request(other.url).get('/api/v1/me').set('Cookie', cookieOf(home));
+      expect(api.status).to.equal(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('when a held session\'s time runs out, then the same process refuses it and deletes it', async () => {
+    let now = Date.now();
+    const store = storeOn(monitored, () => now);
+    await call((cb) => store.set('runs-out', { cookie: { originalMaxAge: 60_000, expires: new Date(now + 60_000) }, passport: { user: 'u1' } } as never, cb));
+    expect(await call((cb) => store.get('runs-out', cb as never))).to.have.nested.property('passport.user', 'u1');
+    now += 61_000;
+    expect(await call((cb) => store.get('runs-out', cb as never))).to.equal(null);
+    expect(await sessions.findOne({ _id: 'runs-out' })).to.equal(null);
+  });
+
+  it('when a user signs out on one instance, then another instance that held the session refuses it within the check interval', async () => {
+    const other = await startAppWithSessionsOn(monitored);
+    try {
+      const { agent, csrf } = await signIn(server.url, username);
+      const cookie = cookieOf(await agent.get('/').expect(200));
+      await request(other.url).get('/initiatives').set('Cookie', cookie).expect(200);
+      await request(other.url).get('/initiatives').set('Cookie', cookie).expect(200);
+      await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(302);
+      await sleep(700); // the marker is compared at most every 500 ms
+      const page = await request(other.url).get('/initiatives').set('Cookie', cookie).redirects(0);
+      expect(page.status).to.equal(302);
+      expect(page.headers.location).to.match(/^\/login/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('when the clean-up job runs, then expired sessions are deleted and live ones kept', async () => {
@@ -159,8 +213,7 @@ describe('session store', () => {
 
   it('when a session is set with unchanged content, then nothing is written until the touch window has passed, and then only the expiry', async () => {
     let now = Date.now();
-    const store = new DbSessionStore({ collection: monitored.getClient().db(monitored.name).collection(SESSIONS_COLLECTION), ttlSeconds: 3600, touchAfterSeconds: 60, now: () => now });
-    const call = <T>(fn: (cb: (err?: unknown, v?: T) => void) => void) => new Promise<T | undefined>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
+    const store = storeOn(monitored, () => now);
     const data = () => ({ cookie: { originalMaxAge: 3_600_000, expires: new Date(now + 3_600_000) }, passport: { user: 'u1' }, csrf: 'token' }) as never;
     await call((cb) => store.set('s1', data(), cb));
     await call((cb) => store.get('s1', cb as never));
@@ -181,7 +234,7 @@ describe('session store', () => {
   });
 
   it('when 10 requests save one new session at once, then all succeed and one document holds it', async () => {
-    const store = new DbSessionStore({ collection: monitored.getClient().db(monitored.name).collection(SESSIONS_COLLECTION), ttlSeconds: 3600, touchAfterSeconds: 60 });
+    const store = storeOn(monitored);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => new Promise<void>((resolve, reject) => store.set('same', { cookie: { originalMaxAge: 1000 }, n: i } as never, (err) => (err ? reject(err) : resolve())))),
     );
@@ -213,6 +266,7 @@ describe('session store: the database fails while a session is read', () => {
     server = await startAppWithSessionsOn(away);
     const { agent } = await signIn(server.url, user.username);
     await engine.stop();
+    await sleep(700); // what the process holds is trusted until the next marker check (at most every 500 ms)
     const page = await agent.get('/initiatives').redirects(0);
     expect(page.status, page.text.slice(0, 200)).to.be.within(500, 599);
     const api = await agent.get('/api/v1/me').set('Accept', 'application/json');

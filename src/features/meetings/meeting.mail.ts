@@ -1,6 +1,7 @@
 // E-mail of meetings: the notice with an iCalendar invitation (and an update, same UID and next sequence,
 // when the time or place changes), and the issued minutes to every recipient who has an e-mail address.
-// Mail never blocks the workflow: a failure is logged and the document stands.
+// Mail never blocks the workflow: a notice that fails is logged; the minutes are sent by the outbox handler
+// (meeting.events.ts), which tries again later and never sends one recipient a second copy.
 import { findByIds } from '../../platform/db/ids.js';
 import { Types } from 'mongoose';
 import { dhakaDateOf, formatDualDate, formatTimeBn } from '../../lib/index.js';
@@ -31,6 +32,8 @@ async function emailsOf(userIds: unknown[], officeIds: unknown[] = []): Promise<
 export function meetingMail(mailer: Mailer, from: string, logger: Logger, publicUrl?: string) {
   const organizer = addressOf(from);
   return {
+    /** False when SMTP is not configured: nothing is sent, so there is nothing to claim. */
+    enabled: mailer.enabled,
     async noticeChanged(m: MeetingDoc, method: 'REQUEST' | 'CANCEL'): Promise<void> {
       try {
         const people = await emailsOf([m.chair?.user, ...(m.attendance ?? []).map((a) => a.user), ...(m.observers ?? []).map((a) => a.user), ...(m.notice?.distribution ?? []).map((d) => d.user)], (m.notice?.distribution ?? []).map((d) => d.office));
@@ -54,18 +57,21 @@ export function meetingMail(mailer: Mailer, from: string, logger: Logger, public
         logger.warn({ err: (err as Error).message, meeting: String(m._id) }, 'meeting notice e-mail failed');
       }
     },
-    async minutesIssued(m: MeetingDoc, pdf?: { filename: string; content: Buffer }): Promise<void> {
-      try {
-        const people = await emailsOf(
-          [...(m.distribution ?? []).map((d) => d.user), ...(m.minutes?.decisions ?? []).flatMap((d) => (d.implementers ?? []).map((p) => p.user))],
-          [...(m.distribution ?? []).map((d) => d.office), ...(m.minutes?.decisions ?? []).flatMap((d) => (d.implementers ?? []).map((p) => p.office))],
-        );
-        if (!people.length || !mailer.enabled) return;
-        const text = [`স্মারক নং-${m.memoNumber}`, `তারিখ: ${formatDualDate(dhakaDateOf(m.issuedAt ?? new Date()))}`, `বিষয়: ${m.subject}`, '', 'সভার কার্যবিবরণী সংযুক্ত করা হলো।', publicUrl && m.verifyCode ? `যাচাই: ${publicUrl}/verify/${m.verifyCode}` : ''].filter((l) => l !== undefined).join('\n');
-        await mailer.send({ to: people.map((p) => p.email), subject: `কার্যবিবরণী: ${m.subject} (স্মারক নং-${m.memoNumber})`, text, ...(pdf ? { attachments: [{ filename: pdf.filename, content: pdf.content, contentType: 'application/pdf' }] } : {}) });
-      } catch (err) {
-        logger.warn({ err: (err as Error).message, meeting: String(m._id) }, 'minutes e-mail failed');
-      }
+    /** Everyone the issued minutes go to who has an e-mail address: recipients and implementers. */
+    minutesRecipients(m: MeetingDoc): Promise<{ name: string; email: string }[]> {
+      return emailsOf(
+        [...(m.distribution ?? []).map((d) => d.user), ...(m.minutes?.decisions ?? []).flatMap((d) => (d.implementers ?? []).map((p) => p.user))],
+        [...(m.distribution ?? []).map((d) => d.office), ...(m.minutes?.decisions ?? []).flatMap((d) => (d.implementers ?? []).map((p) => p.office))],
+      );
+    },
+    /**
+     * Sends the issued minutes to `to` (rejects when the server refused the message). Called by the
+     * `minutes.issued` handler, which claims each recipient first so no one receives them twice.
+     */
+    async sendMinutes(m: MeetingDoc, to: string[], pdf?: { filename: string; content: Buffer }): Promise<void> {
+      if (!to.length || !mailer.enabled) return;
+      const text = [`স্মারক নং-${m.memoNumber}`, `তারিখ: ${formatDualDate(dhakaDateOf(m.issuedAt ?? new Date()))}`, `বিষয়: ${m.subject}`, '', 'সভার কার্যবিবরণী সংযুক্ত করা হলো।', publicUrl && m.verifyCode ? `যাচাই: ${publicUrl}/verify/${m.verifyCode}` : ''].filter((l) => l !== undefined).join('\n');
+      await mailer.send({ to, subject: `কার্যবিবরণী: ${m.subject} (স্মারক নং-${m.memoNumber})`, text, ...(pdf ? { attachments: [{ filename: pdf.filename, content: pdf.content, contentType: 'application/pdf' }] } : {}) });
     },
   };
 }

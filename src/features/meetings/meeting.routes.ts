@@ -47,13 +47,14 @@ import {
   updateMeeting,
 } from './meeting.service.js';
 import { decisionView, meetingView } from './meeting.views.js';
+import type { MeetingEventBus } from './meeting.events.js';
 
 const clockOf = (req: Request) => req.app.locals.clock as Clock;
 
-export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): { pages: Routes; apiRoutes: Routes } {
+export function meetingRoutes(deps: { table: RouteTable; api: OpenApiRegistry; events?: MeetingEventBus }): { pages: Routes; apiRoutes: Routes } {
   const pages = new Routes(deps.table, 'page');
   const api = new Routes(deps.table, 'api', '/api/v1');
-  const ctxOf = (req: Request) => ({ ...contextOf(req), actor: actorOf(req) });
+  const ctxOf = (req: Request) => ({ ...contextOf(req), actor: actorOf(req), events: deps.events });
 
   const full = async (req: Request, m: MeetingDoc) => {
     const tree = await officeTree();

@@ -14,23 +14,15 @@ import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { claimForDocument } from '../memo-numbers/memo.service.js';
 import { officeTree, type OfficeTree } from '../offices/office-tree.js';
 import { User } from '../users/user.model.js';
-import { ActionItem, DistributionList, Meeting, MeetingClaim, VerifyCode, type ActionItemDoc, type MeetingDoc, type MeetingStatus } from './meeting.model.js';
+import { ActionItem, DistributionList, Meeting, MeetingClaim, type ActionItemDoc, type MeetingDoc, type MeetingStatus } from './meeting.model.js';
+import type { MeetingEventBus } from './meeting.events.js';
+import { plannedMove } from './meeting-move.js';
+import { issuedResult, issueOnce, type IssueResult } from './minutes-issue.js';
 import type { CreateMeetingInput, DistributionInput, IssueInput, MinutesInput, PartyInput, PersonInput, UpdateMeetingInput } from './meeting.schemas.js';
 
-export type Ctx = RequestContext & { actor: Actor };
+/** A request's context; `events` is the app's bus (absent in the seed: durable events then wait for drain()). */
+export type Ctx = RequestContext & { actor: Actor; events?: MeetingEventBus | undefined };
 type Hydrated = mongoose.HydratedDocument<MeetingDoc>;
-
-/** Hooks other parts of the app attach (e-mail, PDF): called after the state change is saved. */
-export interface MeetingHooks {
-  /** After issue: render and store the PDF; returns nothing (errors are logged by the caller). */
-  afterIssue?: (meeting: MeetingDoc) => Promise<void>;
-  /** After the notice is issued or the meeting's time/place changes once noticed. */
-  noticeChanged?: (meeting: MeetingDoc, method: 'REQUEST' | 'CANCEL') => Promise<void>;
-}
-let hooks: MeetingHooks = {};
-export function setMeetingHooks(h: MeetingHooks): void {
-  hooks = h;
-}
 
 const EDITABLE_STATUSES: readonly MeetingStatus[] = ['draft', 'returned'];
 const STATUS_BN: Record<MeetingStatus, string> = { draft: 'খসড়া', submitted: 'স্বাক্ষরের জন্য দাখিলকৃত', returned: 'ফেরত', signed: 'স্বাক্ষরিত', issued: 'জারিকৃত' };
@@ -202,27 +194,32 @@ export async function updateMeeting(ctx: Ctx, id: string, input: UpdateMeetingIn
   const doc = await loadFor(ctx, id, 'meeting.manage');
   await refuseIfFrozen(ctx, doc, 'details');
   checkVersion(doc, input.version);
-  const before = { startsAt: doc.startsAt.getTime(), venue: doc.venue };
+  const before = { startsAt: doc.startsAt.getTime(), venue: doc.venue, office: String(doc.office) };
+  const move = input.office ? await plannedMove(ctx.actor, doc, { office: input.office, kind: input.kind, series: input.series }) : undefined;
+  if (move) {
+    doc.office = new Types.ObjectId(move.office) as never;
+    doc.series = move.series;
+  }
   if (input.kind) doc.kind = input.kind;
   if (input.subject) doc.subject = input.subject;
   if (input.chair) doc.chair = (await chairOf(input.chair)) as never;
   if (input.venue !== undefined) doc.venue = input.venue;
   if (input.startsAt) doc.startsAt = input.startsAt;
   if (input.durationMinutes) doc.durationMinutes = input.durationMinutes;
-  if (input.series) doc.series = input.series;
+  if (input.series && !move) doc.series = input.series;
   if (input.attendance) doc.attendance = (await people(input.attendance)) as never;
   if (input.observers) doc.observers = (await people(input.observers)) as never;
   if (input.agendaItems) doc.agendaItems = input.agendaItems as never;
-  if (input.startsAt || input.series) doc.previous = await previousOf(doc.series, doc.startsAt, doc._id);
+  if (input.startsAt || input.series || move) doc.previous = await previousOf(doc.series, doc.startsAt, doc._id);
   doc.searchText = searchTextOf(doc);
   await doc.save();
-  await recordAudit(ctx, { action: 'meeting.edit', entity: { type: 'meeting', id, label: doc.subject, office: String(doc.office) }, version: doc.__v });
+  await recordAudit(ctx, { action: 'meeting.edit', entity: { type: 'meeting', id, label: doc.subject, office: String(doc.office) }, changes: move ? [{ field: 'office', before: before.office, after: move.office }] : [], version: doc.__v });
   const out = doc.toObject() as unknown as MeetingDoc;
   if (doc.notice?.memoNumber && (before.startsAt !== doc.startsAt.getTime() || before.venue !== doc.venue)) {
     // Attendees already invited get the change (same UID, next sequence).
     await Meeting.updateOne({ _id: doc._id }, { $set: { 'notice.sequence': (doc.notice.sequence ?? 0) + 1 } });
     out.notice = { ...out.notice!, sequence: (doc.notice.sequence ?? 0) + 1 } as never;
-    await hooks.noticeChanged?.(out, 'REQUEST');
+    await ctx.events?.publish('meeting.noticeChanged', { meetingId: id, method: 'REQUEST' });
   }
   return out;
 }
@@ -343,22 +340,7 @@ export async function signMinutes(ctx: Ctx, id: string): Promise<MeetingDoc> {
   return transition(ctx, doc, 'signed', 'meeting.sign');
 }
 
-function randomCode(): string {
-  // 12 characters of Crockford base32 (no I, L, O, U): 60 bits, easy to type from paper.
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  const bytes = crypto.randomBytes(12);
-  return [...bytes].map((b) => alphabet[b % 32]).join('');
-}
-
-export interface IssueResult {
-  readonly memoNumber: string;
-  readonly issuedAt: Date;
-  readonly verifyCode: string;
-  readonly status: 'issued';
-  /** True when the minutes were already issued (an idempotent retry). */
-  readonly existing: boolean;
-  readonly meeting: MeetingDoc;
-}
+export type { IssueResult } from './minutes-issue.js';
 
 async function issuerStamp(ctx: Ctx, issuer: string | undefined, tree: OfficeTree): Promise<{ id: string; name: string; designation: string; office: string }> {
   if (!issuer || issuer === ctx.actor.userId) {
@@ -370,30 +352,9 @@ async function issuerStamp(ctx: Ctx, issuer: string | undefined, tree: OfficeTre
   return { id: String(u._id), name: u.nameBn, designation: u.designationBn, office: tree.get(String(u.office))?.nameBn ?? '' };
 }
 
-/** What an issued meeting answers to an issue request (the first one or any retry). */
-async function issuedResult(meeting: MeetingDoc, existing: boolean): Promise<IssueResult> {
-  // A retry also finishes what a crash may have cut short after the status was saved.
-  if (existing) await createActionItems(meeting);
-  return { memoNumber: meeting.memoNumber!, issuedAt: meeting.issuedAt!, verifyCode: meeting.verifyCode!, status: 'issued', existing, meeting };
-}
-
-/**
- * The meeting's public verification code, one per meeting however many issue requests race: the unique
- * index on `meeting` lets one insert win, and the others read the winner's code.
- */
-async function verifyCodeFor(meetingId: Types.ObjectId): Promise<string> {
-  try {
-    return (await VerifyCode.create({ _id: randomCode(), meeting: meetingId }))._id;
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-    const held = await VerifyCode.findOne({ meeting: meetingId }).lean();
-    if (!held) throw err;
-    return held._id;
-  }
-}
-
 export async function issueMinutes(ctx: Ctx, id: string, input: IssueInput): Promise<IssueResult> {
   const doc = await loadFor(ctx, id, 'meeting.manage');
+  // Already issued: the same answer as any retry, and nothing runs again.
   if (doc.status === 'issued') return issuedResult(doc.toObject() as unknown as MeetingDoc, true);
   if (doc.status !== 'signed') throw wrongStatus(doc.status, { bn: 'জারি করা', en: 'issued' });
   if (contentHashOf(doc.toObject() as unknown as MeetingDoc) !== doc.contentHash) {
@@ -410,57 +371,10 @@ export async function issueMinutes(ctx: Ctx, id: string, input: IssueInput): Pro
   }
   const distribution = (await parties(entries, 'distribution')).map((p, i) => ({ ...p, purpose: entries[i]!.purpose }));
   const issuer = await issuerStamp(ctx, input.issuer, tree);
-  const claimed = await claimForDocument(ctx, { office: String(doc.office), register: input.register, documentKey: `minutes:${id}`, document: { kind: doc.corrects ? 'corrigendum' : 'minutes', id, label: doc.subject } });
-  doc.memoNumber = claimed.number;
-  doc.register = claimed.register._id;
-  doc.issuedAt = claimed.issuedAt;
-  doc.distribution = distribution as never;
-  doc.notBySeniority = notBySeniority ?? false;
-  doc.issuer = issuer as never;
-  doc.verifyCode = await verifyCodeFor(doc._id);
-  let meeting: MeetingDoc;
-  try {
-    meeting = await transition(ctx, doc, 'issued', 'meeting.issue');
-  } catch (err) {
-    // Issued by someone else at the same moment: theirs stands, with the same number and code.
-    const again = await load(id);
-    if (again.status === 'issued') return issuedResult(again.toObject() as unknown as MeetingDoc, true);
-    throw err;
-  }
-  await createActionItems(meeting);
-  await hooks.afterIssue?.(meeting);
-  return issuedResult(meeting, false);
-}
-
-/** Decisions of issued minutes become action items (same ids; a retry finds them already there). */
-async function createActionItems(m: MeetingDoc): Promise<void> {
-  const decisions = m.minutes?.decisions ?? [];
-  if (!decisions.length) return;
-  const docs = decisions.map((d, i) => ({
-    _id: d._id,
-    meeting: m._id,
-    office: m.office,
-    meetingSubject: m.subject,
-    meetingDate: dhakaDateOf(m.startsAt),
-    memoNumber: m.memoNumber,
-    number: i + 1,
-    text: d.text,
-    implementers: d.implementers,
-    deadline: d.deadline,
-    initiatives: d.initiatives,
-    status: 'open',
-    updates: [],
-    assignedUsers: (d.implementers ?? []).map((p) => p.user).filter(Boolean).map(String),
-    assignedOffices: (d.implementers ?? []).map((p) => p.office).filter(Boolean).map(String),
-    __v: 0,
-    createdAt: m.issuedAt,
-    updatedAt: m.issuedAt,
-  }));
-  try {
-    await ActionItem.collection.insertMany(docs as never[], { ordered: false });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-  }
+  return issueOnce(ctx, doc, { register: input.register, distribution, notBySeniority: notBySeniority ?? false, issuer }, {
+    transition: (d) => transition(ctx, d, 'issued', 'meeting.issue'),
+    reload: () => load(id),
+  });
 }
 
 /** A corrigendum: a new draft version of issued minutes, with its own number once issued, naming the original. */
@@ -533,7 +447,7 @@ export async function issueNotice(ctx: Ctx, id: string, input: { distribution: D
   await Meeting.updateOne({ _id: doc._id }, { $set: { notice: { memoNumber: claimed.number, issuedAt: claimed.issuedAt, distribution, sequence } } });
   await recordAudit(ctx, { action: 'meeting.notice', entity: { type: 'meeting', id, label: claimed.number, office: String(doc.office) } });
   const out = (await Meeting.findById(doc._id).lean()) as unknown as MeetingDoc;
-  await hooks.noticeChanged?.(out, 'REQUEST');
+  await ctx.events?.publish('meeting.noticeChanged', { meetingId: id, method: 'REQUEST' });
   return out;
 }
 

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
 import { dhakaDateOf, formatDualDate, formatShortDateBn, formatTimeBn } from '../../lib/index.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { renderMinutesPdf, type MinutesDocument } from '../documents/index.js';
 import { letterheadFor } from '../letterhead/letterhead.service.js';
@@ -91,12 +92,18 @@ export async function storeIssuedPdf(renderer: PdfRenderer, m: MeetingDoc, publi
   try {
     await MeetingPdf.create({ _id: String(m._id), meeting: m._id, data, sha256: hash, bytes: data.length, createdAt: new Date() });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const won = await MeetingPdf.findById(String(m._id)).lean();
     return { data: bytesOf(won!.data), sha256: won!.sha256! };
   }
   await Meeting.updateOne({ _id: m._id }, { $set: { pdf: { id: String(m._id), sha256: hash, bytes: data.length } } });
   return { data, sha256: hash };
+}
+
+/** The stored PDF of issued minutes, if it has been rendered (one _id read). */
+export async function storedIssuedPdf(meetingId: string): Promise<{ data: Buffer; sha256: string } | null> {
+  const existing = await MeetingPdf.findById(meetingId).lean();
+  return existing ? { data: bytesOf(existing.data), sha256: existing.sha256! } : null;
 }
 
 /** A draft (or not yet issued) minutes PDF, rendered fresh with the watermark. */

@@ -5,7 +5,11 @@
 // - get reads `{_id}` only and checks expiry in code; an expired session is deleted (acknowledged) and absent;
 // - a database error is an error (the request fails), never "no session" (which would sign the user out);
 // - set writes only when the session's content changed, touch at most every `touchAfterSeconds`;
-// - expired sessions nobody asks for again are removed by a periodic job (one scan per run, not per request).
+// - expired sessions nobody asks for again are removed by a periodic job (one scan per run, not per request);
+// - sessions read are kept in process, so a page view costs no session read. Every content write (sign-in,
+//   sign-out, a new CSRF token, a flash message) replaces a change marker; each process compares it at most
+//   every `checkEveryMs` (as the other caches do, change-marker.ts), so another instance's sign-out is seen
+//   within that time and this instance's at once.
 // Documents keep connect-mongo's shape ({ _id, session: JSON string, expires, lastModified }), so sessions
 // stored before the switch stay valid.
 import crypto from 'node:crypto';
@@ -21,27 +25,43 @@ export interface SessionDocument {
   lastModified: Date;
 }
 
+export interface MarkerDocument {
+  _id: string;
+  value: string;
+}
+
 export interface DbSessionStoreOptions {
   readonly collection: Collection<SessionDocument>;
+  /** Where the sessions' change marker lives (the same database as the sessions, so an outage fails both). */
+  readonly markers: Collection<MarkerDocument>;
   /** Lifetime of a session whose cookie carries no expiry. */
   readonly ttlSeconds: number;
   /** An unchanged session's expiry is pushed forward at most this often (connect-mongo's touchAfter). */
   readonly touchAfterSeconds: number;
+  /** How stale another instance's session change may be seen here (the marker is read at most this often). */
+  readonly checkEveryMs?: number;
   /**
    * Milliseconds since the epoch. express-session computes cookie expiry from the system clock, so the store
    * compares against the same clock by default (an injected fixed test clock would disagree with it).
    */
   readonly now?: () => number;
-  /** How many sessions' last-written state this process remembers (to skip unchanged writes). */
-  readonly rememberAtMost?: number;
+  /** How many sessions this process keeps (least recently used go first). */
+  readonly keepAtMost?: number;
 }
 
-interface Known {
+interface Held {
+  /** The stored JSON: each request gets its own parsed copy (express-session mutates what get returns). */
+  json: string;
   hash: string;
+  expires: number;
   lastModified: number;
+  /** The marker value it was read or written under; a different marker means "read it again". */
+  marker: string;
 }
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+const MARKER_ID = 'sessions';
 
 function settle<T>(work: Promise<T>, callback: Callback<T> | undefined): void {
   work.then(
@@ -58,21 +78,26 @@ function contentHash(session: SessionData): string {
 
 export class DbSessionStore extends Store {
   private readonly collection: Collection<SessionDocument>;
+  private readonly markers: Collection<MarkerDocument>;
   private readonly ttlMs: number;
   private readonly touchAfterMs: number;
+  private readonly checkEveryMs: number;
   private readonly now: () => number;
   private readonly limit: number;
-  // What this process last read or wrote per session. Refreshed by every get (each request reads the stored
-  // document first), so another instance's write is seen before this one decides to skip a write.
-  private readonly known = new Map<string, Known>();
+  private readonly held = new Map<string, Held>();
+  private marker: string | undefined;
+  private markerCheckedAt = 0;
+  private markerRead: Promise<string> | undefined;
 
   constructor(options: DbSessionStoreOptions) {
     super();
     this.collection = options.collection;
+    this.markers = options.markers;
     this.ttlMs = options.ttlSeconds * 1000;
     this.touchAfterMs = options.touchAfterSeconds * 1000;
+    this.checkEveryMs = options.checkEveryMs ?? 500;
     this.now = options.now ?? Date.now;
-    this.limit = options.rememberAtMost ?? 50_000;
+    this.limit = options.keepAtMost ?? 20_000;
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
@@ -88,9 +113,12 @@ export class DbSessionStore extends Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.known.delete(sid);
+    this.held.delete(sid);
     settle(
-      this.collection.deleteOne({ _id: sid }).then(() => undefined),
+      (async () => {
+        await this.collection.deleteOne({ _id: sid });
+        await this.changed();
+      })(),
       callback,
     );
   }
@@ -100,27 +128,66 @@ export class DbSessionStore extends Store {
     return removeExpiredSessions(this.collection, new Date(this.now()));
   }
 
+  /** The marker's value, read from the database at most every checkEveryMs (one read shared by concurrent callers). */
+  private async currentMarker(): Promise<string> {
+    if (this.marker !== undefined && this.now() - this.markerCheckedAt <= this.checkEveryMs) return this.marker;
+    this.markerRead ??= (async () => {
+      try {
+        const doc = await this.markers.findOne({ _id: MARKER_ID });
+        this.marker = doc?.value ?? 'none';
+        this.markerCheckedAt = this.now();
+        return this.marker;
+      } finally {
+        this.markerRead = undefined;
+      }
+    })();
+    return this.markerRead;
+  }
+
+  /** After a content write or a removal: every process (this one too) reads the sessions it holds again. */
+  private async changed(): Promise<string> {
+    const value = crypto.randomUUID();
+    try {
+      await this.markers.replaceOne({ _id: MARKER_ID }, { value }, { upsert: true });
+    } catch (err) {
+      // Two first writes race on the embedded engine (its upsert is read-then-insert): the other one's insert
+      // has just changed the marker, which is all that is needed.
+      if (!isDuplicateKey(err)) throw err;
+    }
+    this.marker = value;
+    this.markerCheckedAt = this.now();
+    return value;
+  }
+
   private async read(sid: string): Promise<SessionData | null> {
+    const marker = await this.currentMarker();
+    const now = this.now();
+    const held = this.held.get(sid);
+    if (held && held.marker === marker && held.expires > now) {
+      this.keep(sid, held);
+      return JSON.parse(held.json) as SessionData;
+    }
     const doc = await this.collection.findOne({ _id: sid });
     if (!doc) {
-      this.known.delete(sid);
+      this.held.delete(sid);
       return null;
     }
-    if (doc.expires && doc.expires.getTime() <= this.now()) {
-      this.known.delete(sid);
+    if (doc.expires && doc.expires.getTime() <= now) {
+      this.held.delete(sid);
       await this.collection.deleteOne({ _id: sid });
       return null;
     }
     const session = JSON.parse(doc.session) as SessionData;
-    this.remember(sid, { hash: contentHash(session), lastModified: doc.lastModified?.getTime() ?? 0 });
+    this.keep(sid, { json: doc.session, hash: contentHash(session), expires: doc.expires?.getTime() ?? now + this.ttlMs, lastModified: doc.lastModified?.getTime() ?? 0, marker });
     return session;
   }
 
   private async write(sid: string, session: SessionData): Promise<void> {
     const hash = contentHash(session);
-    if (this.known.get(sid)?.hash === hash) return this.extend(sid, session);
+    if (this.held.get(sid)?.hash === hash) return this.extend(sid, session);
     const now = this.now();
     const doc: SessionDocument = { _id: sid, session: JSON.stringify(session), expires: this.expiryOf(session, now), lastModified: new Date(now) };
+    this.held.delete(sid);
     // replace, then insert: an upsert is not atomic on the embedded engine (two at once can both insert).
     const replaced = await this.collection.replaceOne({ _id: sid }, doc);
     if (replaced.matchedCount === 0) {
@@ -131,15 +198,18 @@ export class DbSessionStore extends Store {
         await this.collection.replaceOne({ _id: sid }, doc);
       }
     }
-    this.remember(sid, { hash, lastModified: now });
+    const marker = await this.changed();
+    this.keep(sid, { json: doc.session, hash, expires: doc.expires.getTime(), lastModified: now, marker });
   }
 
   private async extend(sid: string, session: SessionData): Promise<void> {
     const now = this.now();
-    const known = this.known.get(sid);
-    if (known && now - known.lastModified < this.touchAfterMs) return;
-    await this.collection.updateOne({ _id: sid }, { $set: { expires: this.expiryOf(session, now), lastModified: new Date(now) } });
-    if (known) this.remember(sid, { hash: known.hash, lastModified: now });
+    const held = this.held.get(sid);
+    if (held && now - held.lastModified < this.touchAfterMs) return;
+    const expires = this.expiryOf(session, now);
+    await this.collection.updateOne({ _id: sid }, { $set: { expires, lastModified: new Date(now) } });
+    // Only the expiry moved: no marker change (another process holding an older expiry just reads it again).
+    if (held) this.keep(sid, { ...held, expires: expires.getTime(), lastModified: now });
   }
 
   private expiryOf(session: SessionData, now: number): Date {
@@ -148,12 +218,12 @@ export class DbSessionStore extends Store {
     return new Date(now + this.ttlMs);
   }
 
-  private remember(sid: string, state: Known): void {
-    this.known.delete(sid); // re-inserted last: the Map's order is least recently used first
-    this.known.set(sid, state);
-    if (this.known.size > this.limit) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
+  private keep(sid: string, state: Held): void {
+    this.held.delete(sid); // re-inserted last: the Map's order is least recently used first
+    this.held.set(sid, state);
+    if (this.held.size > this.limit) {
+      const oldest = this.held.keys().next().value;
+      if (oldest !== undefined) this.held.delete(oldest);
     }
   }
 }

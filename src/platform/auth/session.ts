@@ -6,10 +6,12 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Collection, MongoClient } from 'mongodb';
 import type { Job } from '../scheduler/index.js';
-import { DbSessionStore, sessionCleanUpJob, type SessionDocument } from './session-store.js';
+import { DbSessionStore, sessionCleanUpJob, type MarkerDocument, type SessionDocument } from './session-store.js';
 
 export const SESSION_COOKIE = 'udbhabon.sid';
 export const SESSIONS_COLLECTION = 'sessions';
+/** The project's change markers (platform/db/change-marker.ts), under the _id "sessions". */
+export const SESSION_MARKERS_COLLECTION = 'change_markers';
 /** An unchanged session's expiry is written at most once a minute (the cookie itself rolls on every answer). */
 export const SESSION_TOUCH_AFTER_SECONDS = 60;
 
@@ -39,6 +41,7 @@ export function sessionMiddleware(options: {
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: options.hours * 3600_000 },
     store: new DbSessionStore({
       collection: sessionsCollection(options.client, options.dbName),
+      markers: options.client.db(options.dbName).collection<MarkerDocument>(SESSION_MARKERS_COLLECTION),
       ttlSeconds: options.hours * 3600,
       touchAfterSeconds: SESSION_TOUCH_AFTER_SECONDS,
     }),

@@ -1,0 +1,35 @@
+// The outbox's three collections, each read only by `_id` (or, for the small pending one, whole).
+import mongoose, { Schema } from 'mongoose';
+
+/** A durable event, kept: its `_id` (`<name>:<key of the change>`) makes a second write of it a no-op. */
+const eventSchema = new Schema(
+  { _id: { type: String, required: true }, name: { type: String, required: true }, payload: { type: Schema.Types.Mixed, default: {} }, createdAt: Date, doneAt: { type: Date, default: null } },
+  { versionKey: false, minimize: false },
+);
+export const OutboxEvent = mongoose.model('OutboxEvent', eventSchema, 'outbox_events');
+
+/**
+ * Events whose handlers have not all finished, removed when they have: drain() reads this collection whole,
+ * and it stays as small as the work left over (every other filter on the engine is a full scan).
+ */
+const pendingSchema = new Schema({ _id: { type: String, required: true }, name: String, createdAt: Date }, { versionKey: false });
+export const OutboxPending = mongoose.model('OutboxPending', pendingSchema, 'outbox_pending');
+
+/**
+ * A handler's progress on one event (`<eventId>:<handler>`) or on one step of it (`<eventId>:<handler>:<step>`),
+ * claimed by unique insert before the work and marked done after it.
+ */
+export interface OutboxClaimDoc {
+  _id: string;
+  state: 'running' | 'done' | 'failed';
+  /** Generation of the claim: each takeover of a failed or abandoned run adds one. */
+  attempt: number;
+  claimedAt: Date;
+  doneAt?: Date | null;
+  error?: string | null;
+}
+const claimSchema = new Schema(
+  { _id: { type: String, required: true }, state: String, attempt: Number, claimedAt: Date, doneAt: Date, error: String },
+  { versionKey: false },
+);
+export const OutboxClaim = mongoose.model('OutboxClaim', claimSchema, 'outbox_claims');
