@@ -38,7 +38,7 @@ let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-async function seedData(): Promise<{ sampleIds: string[] }> {
+export async function seedData(): Promise<{ sampleIds: string[] }> {
   const existing = await Initiative.estimatedDocumentCount();
   // Reseed when the size differs, or when the data predates the transition records (older runs of this script).
   if (existing !== COUNT || (await Transition.estimatedDocumentCount()) === 0 || (await Attachment.estimatedDocumentCount()) === 0) {
@@ -122,24 +122,25 @@ async function seedData(): Promise<{ sampleIds: string[] }> {
   return { sampleIds: sample.map((s) => String(s._id)) };
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function load(label: string, url: string, token: string, paths: string[]): Promise<{ label: string; p50: number; p95: number; rps: number; errors: number }> {
+/** autocannon at 10 connections for SECONDS; headers default to the bearer token (bench:sessions sends a cookie). */
+export async function load(label: string, url: string, token: string, paths: string[], headers: Record<string, string> = { authorization: `Bearer ${token}` }): Promise<{ label: string; p50: number; p95: number; rps: number; errors: number; latencies: number[] }> {
   const latencies: number[] = [];
   let i = 0;
   const instance = (autocannon as unknown as (o: autocannon.Options) => autocannon.Instance & Promise<autocannon.Result>)({
     url,
     connections: 10,
     duration: SECONDS,
-    headers: { authorization: `Bearer ${token}` },
+    headers,
     requests: [{ setupRequest: ((req: { path?: string }) => ({ ...req, path: paths[i++ % paths.length]! })) as never }],
   });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
   const result = await instance;
   latencies.sort((a, b) => a - b);
-  return { label, p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, errors: result.non2xx + result.errors };
+  return { label, p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, errors: result.non2xx + result.errors, latencies };
 }
 
 export async function run(): Promise<number> {
