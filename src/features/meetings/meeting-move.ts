@@ -2,9 +2,9 @@
 // is corrected while it is still a draft. The office decides who manages, signs and numbers the meeting, so the
 // caller must manage meetings in both offices, and nothing may have gone out under the old one (a numbered
 // notice, minutes submitted for signature).
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
-import { assertCan } from '../access/policy.js';
+import { decide } from '../access/policy.js';
 import { officeTree } from '../offices/office-tree.js';
 import type { MeetingDoc } from './meeting.model.js';
 
@@ -18,11 +18,14 @@ export async function plannedMove(
   if (input.office === from) return undefined;
   const tree = await officeTree();
   if (!tree.get(input.office)) throw new ValidationError({ office: { bn: 'দপ্তরটি পাওয়া যায়নি।', en: 'The office was not found.' } });
-  assertCan(actor, 'meeting.manage', tree, { office: input.office });
+  // 403 naming the office rather than the policy's 404: the meeting itself was found and may be edited.
+  if (decide(actor, 'meeting.manage', tree, { office: input.office }) !== 'allow') {
+    throw new ForbiddenError({ bn: 'ওই দপ্তরের সভা পরিচালনার অনুমতি আপনার নেই; সভাটি সেখানে সরানো যায় না।', en: 'You do not manage meetings of that office, so the meeting cannot be moved there (office).' });
+  }
   if (doc.status !== 'draft' || doc.notice?.memoNumber) {
     throw new ConflictError(
       { bn: 'সভার দপ্তর শুধু খসড়া অবস্থায়, নোটিশ জারির আগে, বদলানো যায়।', en: 'The office of a meeting can be changed only while it is a draft and before its notice is issued.' },
-      { fields: { office: 'not changeable now' }, status: doc.status },
+      { field: 'office', status: doc.status },
     );
   }
   const series = input.series ?? (doc.series === `${from}:${doc.kind}` ? `${input.office}:${input.kind ?? doc.kind}` : doc.series);
