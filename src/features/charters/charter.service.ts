@@ -1,6 +1,9 @@
 // Citizen charters (সিটিজেন চার্টার): each office's services with the 7 published columns, imported from
 // the text as published. A new import replaces the current version, which moves to the history.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { normaliseText, toLatinDigits } from '../../lib/index.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
+import { claimVersion, writeClaimed } from '../../platform/db/versioned.js';
 import { ConflictError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan } from '../access/policy.js';
@@ -75,36 +78,44 @@ export async function importCharter(
   }
   if (options.dryRun || (errors.length > 0 && !options.acceptErrors)) return { services, errors, saved: false };
 
-  const current = await Charter.findById(officeId).lean();
-  const version = (current?.version ?? 0) + 1;
+  // An import names no version: it replaces whatever is current. Simultaneous imports each claim the version they
+  // found; the one that loses waits for the winner's write and claims the next version, so each is kept as a
+  // version of its own and none is lost. A holder that never finishes makes the others give up with 409.
   const now = ctx.clock.now();
-  if (current) {
-    // History first: if we stop between the two writes, the next import redoes this insert (11000 = already kept).
-    try {
-      await Charter.create({ ...current, _id: `${officeId}:v${current.version}`, current: false, replacedAt: now });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+  const started = Date.now();
+  let replaced: { version: number; services: unknown[] } | null;
+  for (;;) {
+    const current = await Charter.findById(officeId).lean();
+    const from = current?.version ?? 0;
+    const claim = await claimCharterVersion(officeId, from);
+    if (claim.won) {
+      await writeClaimed(claim, () =>
+        writeNextVersion(officeId, current ?? null, now, {
+          office: officeId,
+          version: from + 1,
+          current: true,
+          services: services.map(({ key: _key, ...rest }) => rest),
+          vision: parsed.vision,
+          mission: parsed.mission,
+          importedAt: now,
+          importedBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
+          skippedRows: errors.map((e) => ({ row: e.row, message: e.message })),
+        }),
+      );
+      replaced = current;
+      break;
     }
+    if (Date.now() - started > IMPORT_WAIT_MS) {
+      const latest = await Charter.findById(officeId).lean();
+      await staleCharter(officeId, from, latest && latest.version !== from ? latest : { version: from + 1, services: latest?.services ?? [] });
+    }
+    await sleep(50 + Math.random() * 100);
   }
-  await Charter.replaceOne(
-    { _id: officeId },
-    {
-      office: officeId,
-      version,
-      current: true,
-      services: services.map(({ key: _key, ...rest }) => rest),
-      vision: parsed.vision,
-      mission: parsed.mission,
-      importedAt: now,
-      importedBy: { id: ctx.actor.userId, name: ctx.actor.nameBn },
-      skippedRows: errors.map((e) => ({ row: e.row, message: e.message })),
-    },
-    { upsert: true },
-  );
+  const version = (replaced?.version ?? 0) + 1;
   await recordAudit(ctx, {
     action: 'charter.import',
     entity: { type: 'charter', id: officeId, label: tree.get(officeId)!.nameBn, office: officeId },
-    changes: [{ field: 'services', before: current?.services.length ?? 0, after: services.length }],
+    changes: [{ field: 'services', before: replaced?.services.length ?? 0, after: services.length }],
     note: `version ${version}; ${errors.length} rows skipped`,
     version,
   });
@@ -285,13 +296,42 @@ async function staleCharter(officeId: string, version: number, current: { versio
   );
 }
 
-/** A save that stopped between keeping the history and replacing the current version is finished by the next one after this long. */
-const HALF_SAVE_MS = 60_000;
+/** How long an import waits for simultaneous imports of the same charter to be written before it gives up (409). */
+const IMPORT_WAIT_MS = 15_000;
+
+/** Claims the move of an office's charter out of `version` (platform/db/versioned.ts): of simultaneous saves one wins. */
+function claimCharterVersion(officeId: string, version: number) {
+  return claimVersion('charter', officeId, version, { changed: ['services'], currentVersion: async () => (await Charter.findById(officeId, { version: 1 }).lean())?.version ?? 0 });
+}
 
 /**
- * Makes the next version of an office's charter from the current one, if `expected` is still current: the current
- * version goes to the history first (its history `_id` is unique, so of two saves from the same version only one
- * gets past this insert: the other is told someone else changed the charter), then the new one replaces it.
+ * Writes version `current.version + 1` (only the holder of the claim on `current`'s version calls it): the version
+ * replaced goes to the history first, so a save that stops between the two writes loses nothing; a holder that
+ * takes over a dead one's claim finds that history already kept (same content: it is the version both read).
+ */
+async function writeNextVersion(officeId: string, current: { version: number } | null, now: Date, next: Record<string, unknown>): Promise<void> {
+  if (!current) {
+    try {
+      await Charter.create({ _id: officeId, ...next });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await staleCharter(officeId, 0, await Charter.findById(officeId).lean());
+    }
+    return;
+  }
+  try {
+    await Charter.create({ ...current, _id: `${officeId}:v${current.version}`, current: false, replacedAt: now });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  const r = await Charter.replaceOne({ _id: officeId, version: current.version }, next);
+  // Moved by a save without a claim (a holder that was slow, not dead, beside its taker): refuse, write nothing more.
+  if (r.matchedCount === 0) await staleCharter(officeId, current.version, await Charter.findById(officeId).lean());
+}
+
+/**
+ * Makes the next version of an office's charter from the current one, if `expected` is still current: of saves
+ * from the same version, the one that claims it writes; the others are told someone else changed the charter.
  */
 async function saveNextVersion(
   ctx: Ctx,
@@ -311,7 +351,6 @@ async function saveNextVersion(
   if (out.audit.length === 0) return { version: currentVersion, services: before, changed: false };
   const now = ctx.clock.now();
   const by = { id: ctx.actor.userId, name: ctx.actor.nameBn };
-  const someoneElse = () => staleCharter(officeId, expected, current);
   const next = {
     office: officeId,
     version: currentVersion + 1,
@@ -324,28 +363,13 @@ async function saveNextVersion(
     skippedRows: current?.skippedRows ?? [],
     change: { kind: out.kind, key: out.key, name: out.name, at: now, by },
   };
-  if (current) {
-    try {
-      await Charter.create({ ...current, _id: `${officeId}:v${current.version}`, current: false, replacedAt: now });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      const kept = await Charter.findById(`${officeId}:v${current.version}`, { replacedAt: 1 }).lean();
-      if (!kept?.replacedAt || now.getTime() - kept.replacedAt.getTime() < HALF_SAVE_MS) {
-        // Someone is saving from this same version right now.
-        const latest = await Charter.findById(officeId).lean();
-        await staleCharter(officeId, expected, latest && latest.version !== current.version ? latest : { version: current.version + 1, services: latest?.services ?? [] });
-      }
-    }
-    const r = await Charter.replaceOne({ _id: officeId, version: current.version }, next);
-    if (r.matchedCount === 0) await someoneElse();
-  } else {
-    try {
-      await Charter.create({ _id: officeId, ...next });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      await staleCharter(officeId, expected, await Charter.findById(officeId).lean());
-    }
+  const claim = await claimCharterVersion(officeId, currentVersion);
+  if (!claim.won) {
+    // Someone saved, or is saving, from this same version.
+    const latest = await Charter.findById(officeId).lean();
+    await staleCharter(officeId, expected, latest && latest.version !== currentVersion ? latest : { version: currentVersion + 1, services: latest?.services ?? [] });
   }
+  await writeClaimed(claim, () => writeNextVersion(officeId, current, now, next));
   await recordAudit(ctx, {
     action: `charter.service.${out.kind}`,
     entity: { type: 'charter', id: officeId, label: tree.get(officeId)!.nameBn, office: officeId },

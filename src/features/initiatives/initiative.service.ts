@@ -3,7 +3,9 @@
 // areas, and stuck pilots in plain sight.
 import mongoose, { Types } from 'mongoose';
 import { dhakaDateOf, fiscalYearOf, searchKey } from '../../lib/index.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
+import { saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/policy.js';
@@ -148,8 +150,9 @@ export function changedFieldLabels(changed: readonly string[], lang: keyof Messa
   return [...new Set(changed.map((f) => FIELD_LABELS[f.split('.')[0]!]?.[lang] ?? f))];
 }
 
-async function stale(id: string, version: number): Promise<never> {
-  const changed = await fieldsChangedSince('initiative', id, version);
+async function stale(id: string, version: number, claimed: readonly string[] = []): Promise<never> {
+  // The winner's audit entry may not be written yet: what its claim says it changes counts too.
+  const changed = [...new Set([...(await fieldsChangedSince('initiative', id, version)), ...claimed])].sort();
   const bn = changedFieldLabels(changed, 'bn');
   const en = changedFieldLabels(changed, 'en');
   throw new ConflictError(
@@ -182,13 +185,8 @@ export async function updateInitiative(ctx: Ctx, id: string, input: UpdateInitia
   void _v;
   doc.set(fields);
   doc.searchText = searchTextOf(doc);
-  try {
-    await doc.save();
-  } catch (err) {
-    if (err instanceof mongoose.Error.VersionError) await stale(id, input.version);
-    throw err;
-  }
   const changes = diff(before, doc.toObject() as Record<string, unknown>, EDITABLE);
+  await saveVersioned('initiative', doc, { changed: changes.map((c) => c.field), lost: (claimed) => stale(id, input.version, claimed) });
   await recordInitiativeChange(doc._id);
   await recordAudit(ctx, { action: 'initiative.update', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, changes, version: doc.__v });
   return doc.toObject() as unknown as InitiativeDoc;
@@ -275,7 +273,6 @@ export const CLAIM_GRACE_MS = 2 * 60_000;
 
 const moveKey = (initiative: Types.ObjectId | string, gen: number) => `move:${String(initiative)}:${gen}`;
 const decideKey = (transition: Types.ObjectId | string) => `decide:${String(transition)}`;
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown } | null)?.code === 11000;
 
 const ALREADY_PENDING = msg('এই উদ্যোগের একটি ধাপ পরিবর্তনের প্রস্তাব ইতিমধ্যে অনুমোদনের অপেক্ষায় আছে।', 'A stage change for this initiative is already waiting for approval.');
 const BUSY = msg(
@@ -393,13 +390,11 @@ async function applyMove(ctx: Ctx, doc: mongoose.HydratedDocument<InitiativeDoc>
     decision: t.decision ?? null,
     transition: t._id,
   });
-  try {
-    await doc.save();
-  } catch (err) {
-    // Someone saved the initiative between our read and this write: refuse rather than overwrite.
-    if (err instanceof mongoose.Error.VersionError) throw new ConflictError(msg('এই মুহূর্তে অন্য কেউ উদ্যোগটি পরিবর্তন করেছেন; আবার চেষ্টা করুন।', 'Someone changed the initiative at the same moment; try again.'));
-    throw err;
-  }
+  // Someone saving the initiative from the version we read: refuse rather than overwrite.
+  const changedMeanwhile = async (): Promise<never> => {
+    throw new ConflictError(msg('এই মুহূর্তে অন্য কেউ উদ্যোগটি পরিবর্তন করেছেন; আবার চেষ্টা করুন।', 'Someone changed the initiative at the same moment; try again.'));
+  };
+  await saveVersioned('initiative', doc, { changed: ['stage'], lost: changedMeanwhile });
   await recordInitiativeChange(doc._id);
   await recordAudit(ctx, { action: 'initiative.stage', entity: { type: 'initiative', id: String(doc._id), label: doc.title, office: String(doc.office) }, changes: [{ field: 'stage', before: before.stage, after: t.to }], note: t.reason ?? t.note ?? undefined, version: doc.__v });
 }
@@ -531,8 +526,9 @@ export async function addArea(ctx: Ctx, id: string, input: AreaInput): Promise<I
   // because they run one of its areas) cannot. The caller has already been shown the initiative, so 403.
   if (!canEditDetails(ctx.actor, tree, doc)) throw new ForbiddenError();
   await checkAreaRefs(tree, input);
+  const version = doc.__v;
   doc.areas.push({ ...input, status: input.status ?? 'planned', plannedAt: input.plannedAt ?? dhakaDateOf(ctx.clock.now()) });
-  await doc.save();
+  await saveVersioned('initiative', doc, { changed: ['areas'], lost: (claimed) => stale(id, version, claimed) });
   await recordInitiativeChange(doc._id);
   const area = doc.areas.at(-1)!;
   await recordAudit(ctx, { action: 'initiative.area.add', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, changes: [{ field: `areas.${String(area._id)}`, before: null, after: `${area.nameBn} (${area.status})` }], version: doc.__v });
@@ -582,12 +578,8 @@ export async function updateArea(ctx: Ctx, id: string, areaId: string, patch: Ar
   area.set(fields);
   const dateField = patch.status ? STATUS_DATE[patch.status as AreaStatus] : undefined;
   if (dateField && !area.get(dateField)) area.set(dateField, dhakaDateOf(ctx.clock.now()));
-  try {
-    await doc.save();
-  } catch (err) {
-    if (err instanceof mongoose.Error.VersionError) await stale(id, version ?? doc.__v);
-    throw err;
-  }
+  const from = doc.__v;
+  await saveVersioned('initiative', doc, { changed: [`areas.${areaId}`], lost: (claimed) => stale(id, version ?? from, claimed) });
   await recordInitiativeChange(doc._id);
   await recordAudit(ctx, { action: 'initiative.area.update', entity: { type: 'initiative', id, label: doc.title, office: String(doc.office) }, changes: diff(before, area.toObject() as Record<string, unknown>, ['status', 'fieldOfficer', 'office', 'nameBn', 'orientationAt', 'startedAt', 'liveAt', 'stoppedAt', 'note']).map((c) => ({ ...c, field: `areas.${areaId}.${c.field}` })), version: doc.__v });
   return doc.toObject() as unknown as InitiativeDoc;

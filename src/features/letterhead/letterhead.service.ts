@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { normaliseText, toBanglaDigits } from '../../lib/index.js';
 import { changeMarker } from '../../platform/db/change-marker.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
 import { ConflictError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan } from '../access/policy.js';
@@ -370,7 +371,7 @@ export async function saveLetterhead(ctx: Ctx, officeId: string, expected: numbe
   try {
     await LetterheadHistory.create({ _id: claimId, office: officeId, version: currentVersion, before: { ...before, logo: logoSummary(before.logo) }, next: nextDoc, by, at: new Date() });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await someoneElseSaved(officeId, expected, currentVersion, claimId);
   }
   await writeVersion(officeId, currentVersion, nextDoc);
@@ -392,7 +393,7 @@ async function writeVersion(officeId: string, from: number, nextDoc: Record<stri
     try {
       await Letterhead.create({ _id: officeId, ...nextDoc });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     return;
   }

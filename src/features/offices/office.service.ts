@@ -5,8 +5,10 @@
 // office first, then recomputes the ancestors of everything below it. The engine has no transactions, so a
 // crash between those writes leaves stale caches: repairAncestors() (run at start-up) recomputes every
 // office's ancestors from the parent links, and is harmless to run at any time.
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { dhakaDateOf, searchKey, toBanglaDigits, toLatinDigits } from '../../lib/index.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
+import { saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Action } from '../access/policy.js';
@@ -204,10 +206,6 @@ function checkGeoCode(geoCode: string | null | undefined, districtIso: string | 
   }
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
-
 const CODE_TAKEN: Message = { bn: 'এই কোড আরেকটি দপ্তরের; অন্য কোড দিন।', en: 'Another office has this code; choose another.' };
 
 /** The fields changed since `version`, read from the audit log (each office write records its version step). */
@@ -224,8 +222,10 @@ async function changedSince(id: string, version: number): Promise<string[]> {
   return AUDITED.filter((f) => changed.has(f));
 }
 
-async function conflict(id: string, version: number): Promise<ConflictError> {
-  const changed = await changedSince(id, version);
+async function conflict(id: string, version: number, claimed: readonly string[] = []): Promise<ConflictError> {
+  // The winner's audit entry may not be written yet: what its claim says it changes counts too.
+  const fromClaim = new Set(claimed);
+  const changed = [...new Set([...(await changedSince(id, version)), ...AUDITED.filter((f) => fromClaim.has(f))])];
   return new ConflictError(
     {
       bn: 'আপনি দপ্তরটি খোলার পরে অন্য কেউ এটি পরিবর্তন করেছেন। সর্বশেষ তথ্য দেখে আবার সংরক্ষণ করুন।',
@@ -233,10 +233,6 @@ async function conflict(id: string, version: number): Promise<ConflictError> {
     },
     { changed },
   );
-}
-
-function isVersionError(err: unknown): boolean {
-  return err instanceof mongoose.Error.VersionError;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -437,19 +433,14 @@ export async function updateOffice(ctx: RequestContext, id: string, input: Updat
   }
   checkGeoCode(doc.geoCode, doc.districtIso);
   if (!doc.isModified()) return before;
-  try {
-    await doc.save();
-  } catch (err) {
-    if (isVersionError(err)) throw await conflict(id, input.version);
-    throw err;
-  }
+  const changes = diff(snapshot(before), snapshot(recordOf(doc)), AUDITED);
+  await saveVersioned('office', doc, { changed: changes.map((c) => c.field), lost: async (claimed) => { throw await conflict(id, input.version, claimed); } });
   try {
     if (moving) await recomputeAncestors();
   } finally {
     await markOfficesChanged();
   }
   const after = recordOf(doc);
-  const changes = diff(snapshot(before), snapshot(after), AUDITED);
   await recordAudit(ctx, {
     action: moving ? 'office.move' : 'office.update',
     entity: entityOf(after),
@@ -508,7 +499,7 @@ export async function deactivateOffice(ctx: RequestContext, id: string): Promise
     );
   }
   doc.active = false;
-  await doc.save();
+  await saveVersioned('office', doc, { changed: ['active'], lost: async (claimed) => { throw await conflict(id, before.version, claimed); } });
   await markOfficesChanged();
   const after = recordOf(doc);
   await recordAudit(ctx, {
@@ -537,7 +528,7 @@ export async function reactivateOffice(ctx: RequestContext, id: string): Promise
     }
   }
   doc.active = true;
-  await doc.save();
+  await saveVersioned('office', doc, { changed: ['active'], lost: async (claimed) => { throw await conflict(id, before.version, claimed); } });
   await markOfficesChanged();
   const after = recordOf(doc);
   await recordAudit(ctx, {
@@ -750,7 +741,7 @@ export async function importUpazilas(ctx: RequestContext, text: string): Promise
       await Upazila.bulkWrite(ops, { ordered: false });
     } catch (err) {
       // Another import inserted one of these codes at the same moment: the upserts are idempotent, run them again.
-      if (!isDuplicateKey(err) && !String((err as Error).message).includes('E11000')) throw err;
+      if (!isDuplicateKey(err)) throw err;
       await Upazila.bulkWrite(ops, { ordered: false });
     }
   }

@@ -2,8 +2,10 @@
 // reset their passwords and give them acting charges (চলতি/অতিরিক্ত দায়িত্ব); everyone edits their own
 // profile, password and API tokens. Every change is audited with before/after values (passwords masked).
 import crypto from 'node:crypto';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { dhakaDateOf, escapeRegExp, searchKey } from '../../lib/index.js';
+import { isDuplicateKey } from '../../platform/db/claim.js';
+import { saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, type Message } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { assertCan, scopeOffices, type Action, type Target } from '../access/policy.js';
@@ -284,10 +286,6 @@ function versionOf(doc: Loaded): number {
   return (doc as unknown as { __v?: number }).__v ?? 0;
 }
 
-function isVersionError(err: unknown): boolean {
-  return err instanceof mongoose.Error.VersionError;
-}
-
 /**
  * The fields changed since `version`: each versioned save is audited with the note "version N", so the
  * entries after the editor's version name them. Without such entries, the fields that differ from the edit.
@@ -302,26 +300,26 @@ async function changedSince(userId: string, version: number, fallback: () => str
   return fields.size ? [...fields] : fallback();
 }
 
-async function staleError(doc: Loaded, version: number, edit: Record<string, unknown>): Promise<ConflictError> {
+async function staleError(doc: Loaded, version: number, edit: Record<string, unknown>, claimed: readonly string[] = []): Promise<ConflictError> {
   const current = snapshot(doc);
   const changed = await changedSince(String(doc._id), version, () =>
     Object.keys(edit).filter((k) => k in current && JSON.stringify(current[k] ?? null) !== JSON.stringify(edit[k] ?? null)),
   );
+  // The winner's audit entry may not be written yet: what its claim says it changes counts too.
+  for (const f of claimed) if (!changed.includes(f)) changed.push(f);
   return new ConflictError(MESSAGES.stale, { changed, version: versionOf(doc), current });
 }
 
-/** Saves a versioned change and audits it; a save that lost a race becomes a ConflictError. */
+/** Saves a versioned change and audits it; a save that lost the race for its version becomes a ConflictError. */
 async function saveAudited(ctx: RequestContext, doc: Loaded, action: string, changes: Change[]): Promise<void> {
   const readVersion = versionOf(doc);
-  try {
-    await doc.save();
-  } catch (err) {
-    if (isVersionError(err)) {
+  await saveVersioned('user', doc, {
+    changed: changes.map((c) => c.field),
+    lost: async (claimed) => {
       const fresh = await User.findById(doc._id);
-      throw fresh ? await staleError(fresh, readVersion, {}) : new NotFoundError();
-    }
-    throw err;
-  }
+      throw fresh ? await staleError(fresh, readVersion, {}, claimed) : new NotFoundError();
+    },
+  });
   await recordAudit(ctx, { action, entity: entityOf(doc), changes, note: `version ${versionOf(doc)}` });
 }
 
@@ -467,7 +465,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
       searchText: searchTextOf(fields),
     });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new ValidationError({ username: MESSAGES.usernameTaken });
+    if (isDuplicateKey(err)) throw new ValidationError({ username: MESSAGES.usernameTaken });
     throw err;
   }
   await recordAudit(ctx, {
