@@ -39,6 +39,7 @@ import { csrfProtection } from './platform/auth/csrf.js';
 import { createSessionAuth } from './platform/auth/passport.js';
 import { sessionMiddleware } from './platform/auth/session.js';
 import type { Database } from './platform/db/connection.js';
+import { bodyParsing } from './platform/http/body-guard.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
 import { flashMiddleware } from './platform/http/flash.js';
 import { OpenApiRegistry } from './platform/http/openapi.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   const routeTable: RouteTable = [];
   app.locals.clock = clock;
   app.locals.routeTable = routeTable;
+  app.locals.openapi = api;
   // Creating a transport opens no connection; mail is sent only when a meeting needs it.
   const mailer = deps.mailer ?? createMailer(config.mail, logger);
   const mail = meetingMail(mailer, config.mail.from, logger, config.publicUrl);
@@ -126,8 +128,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views/assets'), { maxAge: '1h' }));
   app.use(healthRouter({ pingDatabase: () => deps.db.ping() }, api));
 
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  // JSON and form bodies; a JSON API route refuses other types (415) and no body (400), and text that is not
+  // valid UTF-8 is refused (400) instead of being stored as U+FFFD.
+  app.use(bodyParsing(api, { limit: '1mb' }));
 
   // Who is asking: a bearer token (API clients) or the session (pages).
   const sessionAuth = createSessionAuth({

@@ -75,6 +75,14 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+  constructor(messages: Message, details?: Record<string, unknown>) {
+    super(messages, details);
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'unavailable';
@@ -83,10 +91,17 @@ export class ServiceUnavailableError extends AppError {
       bn: 'সেবাটি সাময়িকভাবে বন্ধ আছে। কিছুক্ষণ পর আবার চেষ্টা করুন।',
       en: 'The service is temporarily unavailable. Please try again shortly.',
     },
+    details?: Record<string, unknown>,
   ) {
-    super(messages);
+    super(messages, details);
   }
 }
+
+/** The database is away or restarting: the request may be tried again in a few seconds (503 + Retry-After). */
+export const DATABASE_UNAVAILABLE: Message = {
+  bn: 'ডেটাবেস এই মুহূর্তে সাড়া দিচ্ছে না (চালু হচ্ছে বা পুনরায় চালু হচ্ছে)। কয়েক সেকেন্ড পর আবার চেষ্টা করুন।',
+  en: 'The database is not answering right now (starting or restarting). Please try again in a few seconds.',
+};
 
 /** Messages for failures that are not AppErrors, by status. */
 export const STATUS_MESSAGES: Record<number, Message> = {
@@ -94,6 +109,7 @@ export const STATUS_MESSAGES: Record<number, Message> = {
   403: { bn: 'এই কাজের অনুমতি আপনার নেই।', en: 'Forbidden.' },
   404: { bn: 'পৃষ্ঠাটি পাওয়া যায়নি।', en: 'Page not found.' },
   413: { bn: 'পাঠানো তথ্য অনেক বড়।', en: 'The request is too large.' },
+  415: { bn: 'পাঠানো তথ্যের ধরন এখানে গ্রহণযোগ্য নয়।', en: 'This content type is not accepted here.' },
   500: {
     bn: 'দুঃখিত, একটি অপ্রত্যাশিত সমস্যা হয়েছে। আপনার সংরক্ষিত তথ্য নিরাপদ আছে; আবার চেষ্টা করুন।',
     en: 'Sorry, something went wrong. Your saved data is safe; please try again.',

@@ -4,6 +4,7 @@
 // rule (403); the handler checks the record's scope with assertCan (404) once it has loaded the record.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js';
+import { retryTransientReads } from '../../platform/http/read-retry.js';
 import type { Actor } from './actor.js';
 import { permittedPosts, type Action } from './policy.js';
 
@@ -48,7 +49,7 @@ export class Routes {
 
   private add(method: Method, path: string, access: Access, handlers: RequestHandler[]): this {
     this.table.push({ method, path: this.mount + path, access, kind: this.kind });
-    this.router[method](path, guard(access, this.kind), ...handlers);
+    this.router[method](path, guard(access, this.kind), ...(method === 'get' ? handlers.map(retryTransientReads) : handlers));
     return this;
   }
 }

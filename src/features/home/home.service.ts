@@ -1,6 +1,7 @@
 // What the home page shows each person: live lists from the features' own service functions (signing queue,
 // decisions, meetings, initiatives with the stuck flag), filtered to what this person acts on.
 import { dhakaDateOf, type Clock } from '../../lib/index.js';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { decide } from '../access/policy.js';
 import { initiativeReadModel } from '../initiatives/initiative.read-model.js';
@@ -85,7 +86,11 @@ export async function myAreas(actor: Actor): Promise<{ initiative: string; title
   const out: { initiative: string; title: string; area: string; status: string }[] = [];
   for (const s of await initiativeReadModel.all()) {
     if (!s.people.includes(actor.userId) || s.areasTotal === 0) continue;
-    const d = await getInitiative(actor, s.id).catch(() => undefined);
+    // An initiative gone from view since the read model was built is skipped; an engine error is not.
+    const d = await getInitiative(actor, s.id).catch((err: unknown) => {
+      if (err instanceof NotFoundError || err instanceof ForbiddenError) return undefined;
+      throw err;
+    });
     for (const a of d?.areas ?? []) if (a.fieldOfficer && String(a.fieldOfficer) === actor.userId) out.push({ initiative: s.id, title: s.title, area: a.nameBn, status: a.status });
     if (out.length >= 50) break;
   }

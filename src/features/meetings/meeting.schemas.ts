@@ -106,8 +106,9 @@ export const issueSchema = z.object({
 });
 export type IssueInput = z.output<typeof issueSchema>;
 
+// A notice takes a memo number: without recipients it would use one up and reach no one, so none is refused.
 export const noticeSchema = z.object({
-  distribution: z.array(distributionEntry).max(500).default([]),
+  distribution: z.array(distributionEntry).min(1, bilingual('অন্তত একজন প্রাপক দিন।', 'Give at least one recipient.')).max(500),
   register: objectId.optional(),
 });
 

@@ -1,8 +1,14 @@
 // One place that turns errors into responses: JSON { error: { code, message, fields? } } under /api/,
 // a Bangla-first HTML page elsewhere. Unexpected errors are logged with the request id and never leak details.
 import type { ErrorRequestHandler, RequestHandler, Request } from 'express';
-import { AppError, NotFoundError, STATUS_MESSAGES, ValidationError, type FieldErrors, type Message } from '../errors.js';
+import { isTransientDbError } from '../db/transient.js';
+import { AppError, DATABASE_UNAVAILABLE, NotFoundError, STATUS_MESSAGES, ValidationError, type FieldErrors, type Message } from '../errors.js';
 import type { Language } from '../i18n/index.js';
+import { BODY_MESSAGES, INVALID_UTF8 } from './body-guard.js';
+import { requestLanguage } from './request-context.js';
+
+/** Seconds a client is asked to wait while the database is away: about one restart of the embedded engine. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export function isApiRequest(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');
@@ -13,15 +19,16 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
 };
 
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
-  const lang: Language = res.locals.lang === 'en' ? 'en' : 'bn';
+  const lang: Language = res.locals.lang ? (res.locals.lang === 'en' ? 'en' : 'bn') : requestLanguage(req);
   const { status, code, messages, fields, details } = describe(err);
-  if (status >= 500) req.log?.error({ err }, 'request failed');
+  if (status === 503) req.log?.warn({ err }, 'request refused: service unavailable');
+  else if (status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ status, code }, 'request refused');
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (status === 429 && details?.retryAfterSeconds) res.set('Retry-After', String(details.retryAfterSeconds));
+  if ((status === 429 || status === 503) && details?.retryAfterSeconds) res.set('Retry-After', String(details.retryAfterSeconds));
   const message = messages[lang];
   const localFields = fields
     ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : v[lang]]))
@@ -50,6 +57,10 @@ interface Described {
 }
 
 function describe(err: unknown): Described {
+  // The engine away or restarting is not a fault of this request nor a bug: 503, "try again in a few seconds".
+  if (isTransientDbError(err)) {
+    return { status: 503, code: 'database_unavailable', messages: DATABASE_UNAVAILABLE, details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } };
+  }
   if (err instanceof ValidationError) {
     return { status: err.status, code: err.code, messages: err.messages, fields: err.fields };
   }
@@ -64,10 +75,18 @@ function describe(err: unknown): Described {
   }
   // body-parser and friends set `status`/`type` on their errors.
   const e = err as { status?: number; statusCode?: number; type?: string };
+  // Our UTF-8 check inside body-parser (which would call any refusal of its verify hook 403).
+  if (e.type === INVALID_UTF8) return { status: 400, code: 'invalid_encoding', messages: BODY_MESSAGES.invalidUtf8 };
   const status = e.status ?? e.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code =
-      e.type === 'entity.parse.failed' ? 'invalid_json' : e.type === 'entity.too.large' ? 'too_large' : 'bad_request';
+      e.type === 'entity.parse.failed'
+        ? 'invalid_json'
+        : e.type === 'entity.too.large'
+          ? 'too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'bad_request';
     const messages: Message =
       e.type === 'entity.parse.failed'
         ? { bn: 'পাঠানো JSON সঠিক নয়।', en: 'The JSON body could not be read.' }

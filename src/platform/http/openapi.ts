@@ -23,11 +23,42 @@ const errorSchema = z.object({
   }),
 });
 
+/** What a request body must be for one operation (see bodyFor). */
+export interface BodyContract {
+  readonly contentType: string;
+  readonly path: string;
+}
+
 export class OpenApiRegistry {
   private readonly operations: ApiOperation[] = [];
+  private matchers: { method: string; pattern: RegExp; params: number; contract: BodyContract | undefined }[] | undefined;
 
   add(operation: ApiOperation): void {
     this.operations.push(operation);
+    this.matchers = undefined;
+  }
+
+  /** Every documented operation, as registered (tests compare the document with the validators). */
+  list(): readonly ApiOperation[] {
+    return this.operations;
+  }
+
+  /**
+   * The body contract of the operation a request reaches (by method and URL path), or undefined when that
+   * operation takes no body or is not documented. A literal segment wins over a {param} (signing-queue
+   * before {meetingId}), as the routers declare them.
+   */
+  bodyFor(method: string, urlPath: string): BodyContract | undefined {
+    this.matchers ??= this.operations
+      .map((op) => ({
+        method: op.method.toUpperCase(),
+        pattern: new RegExp(`^${op.path.split(/\{\w+\}/).map(escapeRegExp).join('[^/]+')}/?$`),
+        params: (op.path.match(/\{\w+\}/g) ?? []).length,
+        contract: op.body ? { contentType: op.bodyContentType ?? 'application/json', path: op.path } : undefined,
+      }))
+      .sort((a, b) => a.params - b.params);
+    const m = method.toUpperCase();
+    return this.matchers.find((x) => x.method === m && x.pattern.test(urlPath))?.contract;
   }
 
   document(): Record<string, unknown> {
@@ -66,8 +97,10 @@ export class OpenApiRegistry {
         ...(op.body
           ? {
               requestBody: {
-                required: true,
-                content: { [op.bodyContentType ?? 'application/json']: { schema: toJsonSchema(op.body) } },
+                required: op.method !== 'delete',
+                // What a client must send: a field with a default is optional to send ("input"), though it is
+                // always present once parsed ("output" would mark it required and promise a refusal).
+                content: { [op.bodyContentType ?? 'application/json']: { schema: toJsonSchema(op.body, 'input') } },
               },
             }
           : {}),
@@ -93,9 +126,13 @@ export class OpenApiRegistry {
   }
 }
 
-function toJsonSchema(schema: z.ZodType): unknown {
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): unknown {
   try {
-    return z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'output' });
+    return z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io });
   } catch {
     return {};
   }

@@ -36,6 +36,18 @@ export function languageMiddleware(options: LanguageOptions = {}) {
   };
 }
 
+/**
+ * The language for a request that failed before languageMiddleware ran (a body refused while it was parsed):
+ * ?lang=, else Accept-Language: en on the API, else the cookie, else Bangla.
+ */
+export function requestLanguage(req: Request): Language {
+  const fromQuery = req.query?.lang;
+  if (isLanguage(fromQuery)) return fromQuery;
+  if (req.originalUrl.startsWith('/api/') && /^en\b/i.test(req.get('accept-language') ?? '')) return 'en';
+  const cookie = parseCookie(req.headers.cookie, LANG_COOKIE);
+  return isLanguage(cookie) ? cookie : 'bn';
+}
+
 export function requestId(req: Request): string {
   const incoming = req.headers['x-request-id'];
   return typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
