@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT, build, checkNode, ensureDependencies, ensureEngine, fail } from './lib/bootstrap.mjs';
 
 const [name, ...args] = process.argv.slice(2);
-const commands = new Set(['seed', 'backup', 'restore', 'bench-initiatives', 'bench-memo', 'bench-pdf', 'bench-sessions', 'soak']);
+const commands = new Set(['seed', 'backup', 'restore', 'bench-initiatives', 'bench-memo', 'bench-pdf', 'bench-meetings', 'bench-sessions', 'soak']);
 if (!commands.has(name)) fail(new Error(`usage: node scripts/run.mjs ${[...commands].join('|')} [args]`));
 try {
   checkNode();

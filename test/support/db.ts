@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { initiativeReadModel } from '../../src/features/initiatives/initiative.read-model.js';
+import { resetReadModels } from '../../src/platform/db/read-model.js';
 import type { Database } from '../../src/platform/db/connection.js';
 
 export interface TestDatabase {
@@ -30,4 +31,5 @@ export async function resetDatabase(): Promise<void> {
     if (!c.name.startsWith('system.')) await db.collection(c.name).deleteMany({});
   }
   initiativeReadModel.reset();
+  resetReadModels();
 }

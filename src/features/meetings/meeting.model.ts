@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { changeLog, recordChanges, recordChangesOnWrite } from '../../platform/db/read-model.js';
 
 export const MEETING_KINDS = ['review', 'orientation', 'innovation_team', 'other'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
@@ -98,6 +99,17 @@ const meetingSchema = new Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 
+/** Change logs of the listings' read models (meeting.read-model.ts): every write through these models lands in them. */
+export const MEETING_LOG = changeLog('meetings');
+export const DECISION_LOG = changeLog('decisions');
+export const DISTRIBUTION_LIST_LOG = changeLog('distribution-lists');
+recordChangesOnWrite(meetingSchema, MEETING_LOG);
+// Issued minutes' decisions become action items by a raw insert just after the status is saved: name them now,
+// and the decisions read model keeps looking for the ones not written yet.
+meetingSchema.post('save', async function () {
+  if (this.status === 'issued') await recordChanges(DECISION_LOG, (this.minutes?.decisions ?? []).map((d) => d._id));
+});
+
 export type MeetingDoc = InferSchemaType<typeof meetingSchema> & { _id: Types.ObjectId; __v: number; createdAt: Date; updatedAt: Date };
 export const Meeting = mongoose.model('Meeting', meetingSchema, 'meetings');
 
@@ -122,6 +134,7 @@ const actionItemSchema = new Schema(
   },
   { timestamps: true, optimisticConcurrency: true },
 );
+recordChangesOnWrite(actionItemSchema, DECISION_LOG);
 export type ActionItemDoc = InferSchemaType<typeof actionItemSchema> & { _id: Types.ObjectId; __v: number; createdAt: Date; updatedAt: Date };
 export const ActionItem = mongoose.model('ActionItem', actionItemSchema, 'decisions');
 
@@ -136,6 +149,7 @@ const distributionListSchema = new Schema(
   },
   { timestamps: true },
 );
+recordChangesOnWrite(distributionListSchema, DISTRIBUTION_LIST_LOG);
 export type DistributionListDoc = InferSchemaType<typeof distributionListSchema> & { _id: Types.ObjectId };
 export const DistributionList = mongoose.model('DistributionList', distributionListSchema, 'distribution_lists');
 

@@ -9,7 +9,7 @@ import { dhakaDateOf, searchKey, type Clock } from '../../lib/index.js';
 import { findByIds, idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor, Post } from '../access/actor.js';
-import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/policy.js';
+import { assertCan, decide, permittedPosts, type Target } from '../access/policy.js';
 import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { claimForDocument } from '../memo-numbers/memo.service.js';
 import { officeTree, type OfficeTree } from '../offices/office-tree.js';
@@ -453,29 +453,8 @@ export async function issueNotice(ctx: Ctx, id: string, input: { distribution: D
 
 // ---------------------------------------------------------------------------------------------- lists
 
-export async function listMeetings(actor: Actor, q: { office?: string | undefined; status?: string | undefined; from?: string | undefined; to?: string | undefined; page: number; pageSize: number }): Promise<{ items: MeetingDoc[]; total: number }> {
-  const tree = await officeTree();
-  const scope = scopeOffices(actor, 'meeting.read', tree);
-  const all = (await Meeting.find({}, { minutes: 0, history: 0 }).lean()) as unknown as MeetingDoc[];
-  const visible = all.filter((m) => {
-    if (!(scope.has(String(m.office)) || targetOf(m).assignedUsers!.includes(actor.userId))) return false;
-    if (q.office && !tree.contains(q.office, String(m.office))) return false;
-    if (q.status && !q.status.split(',').includes(m.status)) return false;
-    const day = dhakaDateOf(m.startsAt);
-    if (q.from && day < q.from) return false;
-    if (q.to && day > q.to) return false;
-    return true;
-  });
-  visible.sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime());
-  return { items: visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: visible.length };
-}
-
-/** Minutes waiting for this actor's signature. */
-export async function signingQueue(actor: Actor): Promise<MeetingDoc[]> {
-  const tree = await officeTree();
-  const all = (await Meeting.find({ status: 'submitted' }, { history: 0 }).lean()) as unknown as MeetingDoc[];
-  return all.filter((m) => signingPost(actor, m, tree)).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-}
+// Listings come from in-process read models, not a scan per request.
+export { listDecisions, listDistributionLists, listMeetings, signingQueue } from './meeting.read-model.js';
 
 export async function actionItemsOf(meetingId: Types.ObjectId | null | undefined): Promise<ActionItemDoc[]> {
   if (!meetingId) return [];
@@ -494,19 +473,6 @@ function decisionTarget(d: ActionItemDoc): Target {
 
 export function isOverdue(d: Pick<ActionItemDoc, 'deadline' | 'status'>, clock: Clock): boolean {
   return !!d.deadline && (d.status === 'open' || d.status === 'in_progress') && d.deadline < dhakaDateOf(clock.now());
-}
-
-export async function listDecisions(actor: Actor, clock: Clock, q: { status?: string | undefined; overdue?: boolean; office?: string | undefined; user?: string | undefined; mine?: boolean }): Promise<ActionItemDoc[]> {
-  const tree = await officeTree();
-  const all = (await ActionItem.find({}).lean()) as unknown as ActionItemDoc[];
-  return all
-    .filter((d) => decide(actor, 'decision.read', tree, decisionTarget(d)) === 'allow')
-    .filter((d) => !q.status || d.status === q.status)
-    .filter((d) => !q.overdue || isOverdue(d, clock))
-    .filter((d) => !q.office || tree.contains(q.office, String(d.office)) || (d.assignedOffices ?? []).some((o) => tree.contains(q.office!, o)))
-    .filter((d) => !q.user || (d.assignedUsers ?? []).includes(q.user))
-    .filter((d) => !q.mine || (d.assignedUsers ?? []).includes(actor.userId) || (d.assignedOffices ?? []).some((o) => actor.posts.some((p) => p.office === o)))
-    .sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
 }
 
 export async function getDecision(actor: Actor, id: string): Promise<ActionItemDoc> {
@@ -541,12 +507,4 @@ export async function createDistributionList(ctx: Ctx, input: { office?: string 
   const entries = (await parties(input.entries, 'entries')).map((p, i) => ({ ...p, purpose: input.entries[i]!.purpose }));
   const doc = await DistributionList.create({ office, name: input.name, entries, notBySeniority: input.notBySeniority, createdBy: { id: ctx.actor.userId, name: ctx.actor.nameBn } });
   return doc.toObject();
-}
-
-export async function listDistributionLists(actor: Actor) {
-  const tree = await officeTree();
-  const scope = scopeOffices(actor, 'meeting.read', tree);
-  const all = await DistributionList.find({}).lean();
-  // Lists of the actor's offices and of offices above them (a head office's list serves its branches).
-  return all.filter((l) => scope.has(String(l.office)) || actor.posts.some((p) => tree.contains(String(l.office), p.office)));
 }

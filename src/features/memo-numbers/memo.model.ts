@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { changeLog, recordChangesOnWrite } from '../../platform/db/read-model.js';
 
 export const MEMO_LAYOUT_NAMES = ['2014', '2024', 'custom'] as const;
 
@@ -25,6 +26,9 @@ const registerSchema = new Schema(
   },
   { timestamps: true, optimisticConcurrency: true },
 );
+/** The registers list's read model (memo.read-model.ts) catches up from this log. */
+export const REGISTER_LOG = changeLog('memo-registers');
+recordChangesOnWrite(registerSchema, REGISTER_LOG);
 export type MemoRegisterDoc = InferSchemaType<typeof registerSchema> & { _id: Types.ObjectId; __v: number };
 export const MemoRegister = mongoose.model('MemoRegister', registerSchema, 'memo_registers');
 

@@ -9,7 +9,8 @@ import { assertCan, permittedPosts, scopeOffices } from '../access/policy.js';
 import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { officeTree } from '../offices/office-tree.js';
 import { claimNumber, type Claimed, type RegisterInfo } from './memo-allocator.js';
-import { MemoNumber, MemoRegister, type MemoNumberDoc, type MemoRegisterDoc } from './memo.model.js';
+import { MemoRegister, type MemoNumberDoc, type MemoRegisterDoc } from './memo.model.js';
+import { allRegisters, numbersPage } from './memo.read-model.js';
 import type { CreateRegisterInput } from './memo.schemas.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -85,8 +86,9 @@ export async function getRegister(actor: Actor, id: string): Promise<MemoRegiste
 export async function listRegisters(actor: Actor, office?: string): Promise<MemoRegisterDoc[]> {
   const tree = await officeTree();
   const scope = scopeOffices(actor, 'memo.read', tree);
-  const all = (await MemoRegister.find(office ? { office: asId(office) } : {}).sort({ createdAt: 1 }).lean()) as unknown as MemoRegisterDoc[];
-  return all.filter((r) => scope.has(String(r.office)));
+  const wanted = office === undefined ? undefined : String(asId(office));
+  // From the registers' read model: no scan of memo_registers per request.
+  return (await allRegisters()).filter((r) => (wanted === undefined || String(r.office) === wanted) && scope.has(String(r.office)));
 }
 
 /** The register that numbers an office's documents: its own default, else the nearest office above with one. */
@@ -144,12 +146,10 @@ export async function claimForLetter(ctx: Ctx, registerId: string, input: { subj
   return { ...claimed, register, documentKey };
 }
 
-/** Every number issued from a register, newest first, with its document. */
+/** Every number issued from a register, newest first, with its document (read by _id, a page at a time). */
 export async function registerNumbers(actor: Actor, registerId: string, page: number, pageSize: number): Promise<{ items: MemoNumberDoc[]; total: number; lastSerial: number }> {
   const register = await getRegister(actor, registerId);
-  const all = (await MemoNumber.find({ register: register._id }).lean()) as unknown as MemoNumberDoc[];
-  all.sort((a, b) => b.serial - a.serial);
-  return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, lastSerial: all[0]?.serial ?? 0 };
+  return numbersPage(register, page, pageSize);
 }
 
 export function registerView(r: MemoRegisterDoc, officeName?: string, lastSerial?: number) {
