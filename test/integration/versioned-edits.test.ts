@@ -15,7 +15,7 @@ import { Letterhead } from '../../src/features/letterhead/letterhead.model.js';
 import { Office } from '../../src/features/offices/office.model.js';
 import { User } from '../../src/features/users/user.model.js';
 import { systemClock } from '../../src/lib/index.js';
-import { claimVersion, VERSION_CLAIM_STALE_MS, versionClaimKey } from '../../src/platform/db/versioned.js';
+import { claimVersion, VERSION_CLAIM_STALE_MS, versionClaimKey, writeClaimed } from '../../src/platform/db/versioned.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
@@ -70,7 +70,7 @@ describe('versioned edits: one winner per version under simultaneous saves', fun
   });
   after(() => server?.close());
 
-  it('when 20 simultaneous claims of one version are made, then exactly one wins; a released claim can be won again', async () => {
+  it('when 20 simultaneous claims of one version are made, then exactly one wins; a claim released, or whose write failed, can be won again', async () => {
     const outcomes = await Promise.all(Array.from({ length: N }, (_, i) => claimVersion('probe', 'r1', 0, { currentVersion: async () => 0, changed: [`f${i}`] })));
     const won = outcomes.filter((o) => o.won);
     expect(won).to.have.length(1);
@@ -78,6 +78,13 @@ describe('versioned edits: one winner per version under simultaneous saves', fun
     // A loser hears what the winner changes.
     expect(!lost.won && lost.changed[0]).to.match(/^f\d+$/);
     if (won[0]!.won) await won[0]!.release();
+    const again = await claimVersion('probe', 'r1', 0, { currentVersion: async () => 0 });
+    expect(again.won).to.equal(true);
+    // A holder whose write fails gives the version back at once (no minute-long wait for the next save).
+    await writeClaimed(again, () => Promise.reject(new Error('engine away'))).then(
+      () => expect.fail('the write should have failed'),
+      (err: Error) => expect(err.message).to.equal('engine away'),
+    );
     expect((await claimVersion('probe', 'r1', 0, { currentVersion: async () => 0 })).won).to.equal(true);
   });
 

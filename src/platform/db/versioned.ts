@@ -8,6 +8,8 @@
 // taken, so nobody could ever save it again. A claim older than VERSION_CLAIM_STALE_MS whose record is still at
 // its version is therefore taken over, by exactly one caller (claimOnce's takeover is itself a unique insert).
 // A holder whose write fails releases its claim at once, so a refused write does not hold the record for a minute.
+// Claims are kept after the write (one small document per save, read only by `_id`): a late save from an old
+// version then loses at its claim instead of relying on the engine's non-atomic version check.
 import mongoose from 'mongoose';
 import { claimOnce, type ClaimCollection } from './claim.js';
 
