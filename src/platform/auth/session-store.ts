@@ -7,9 +7,9 @@
 // - set writes only when the session's content changed, touch at most every `touchAfterSeconds`;
 // - expired sessions nobody asks for again are removed by a periodic job (one scan per run, not per request);
 // - sessions read are kept in process, so a page view costs no session read. Every content write (sign-in,
-//   sign-out, a new CSRF token, a flash message) replaces a change marker; each process compares it at most
-//   every `checkEveryMs` (as the other caches do, change-marker.ts), so another instance's sign-out is seen
-//   within that time and this instance's at once.
+//   sign-out, a new CSRF token, a flash message) replaces a change marker; each process re-reads it every
+//   `checkEveryMs` (as the other caches do, change-marker.ts), so another instance's sign-out is seen within
+//   about twice that time (see currentMarker) and this instance's at once.
 // Documents keep connect-mongo's shape ({ _id, session: JSON string, expires, lastModified }), so sessions
 // stored before the switch stay valid.
 import crypto from 'node:crypto';
@@ -38,7 +38,7 @@ export interface DbSessionStoreOptions {
   readonly ttlSeconds: number;
   /** An unchanged session's expiry is pushed forward at most this often (connect-mongo's touchAfter). */
   readonly touchAfterSeconds: number;
-  /** How stale another instance's session change may be seen here (the marker is read at most this often). */
+  /** How often the marker is re-read (another instance's change is seen within about twice this). */
   readonly checkEveryMs?: number;
   /**
    * Milliseconds since the epoch. express-session computes cookie expiry from the system clock, so the store
@@ -128,9 +128,15 @@ export class DbSessionStore extends Store {
     return removeExpiredSessions(this.collection, new Date(this.now()));
   }
 
-  /** The marker's value, read from the database at most every checkEveryMs (one read shared by concurrent callers). */
+  /**
+   * The marker's value, read from the database at most every checkEveryMs (one read shared by concurrent
+   * callers). A busy instance does not wait for that read: up to 2 × checkEveryMs after the last check it
+   * serves what it holds while the read runs (so no page view stalls on it, as a page view with a bearer token
+   * does not); an idle instance, or one whose reads fail, waits, so an outage still fails the request.
+   */
   private async currentMarker(): Promise<string> {
-    if (this.marker !== undefined && this.now() - this.markerCheckedAt <= this.checkEveryMs) return this.marker;
+    const age = this.now() - this.markerCheckedAt;
+    if (this.marker !== undefined && age <= this.checkEveryMs) return this.marker;
     this.markerRead ??= (async () => {
       try {
         const doc = await this.markers.findOne({ _id: MARKER_ID });
@@ -141,6 +147,10 @@ export class DbSessionStore extends Store {
         this.markerRead = undefined;
       }
     })();
+    if (this.marker !== undefined && age <= 2 * this.checkEveryMs) {
+      this.markerRead.catch(() => undefined); // a failed read leaves the value to age: the next callers wait and see the error
+      return this.marker;
+    }
     return this.markerRead;
   }
 
