@@ -73,10 +73,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('issue once: one winner, one PDF, one e-mail per recipient', function () {
   this.timeout(180_000);
-  const smtpA = {} as TestSmtpServer;
-  const smtpB = {} as TestSmtpServer;
-  const rA = {} as ReturnType<typeof countingRenderer>;
-  const rB = {} as ReturnType<typeof countingRenderer>;
+  let smtpA: TestSmtpServer;
+  let smtpB: TestSmtpServer;
+  let rA: ReturnType<typeof countingRenderer>;
+  let rB: ReturnType<typeof countingRenderer>;
   let appA: TestApp;
   const ids: Record<string, string> = {};
   const tokens: Record<string, string> = {};
@@ -84,11 +84,8 @@ describe('issue once: one winner, one PDF, one e-mail per recipient', function (
 
   before(async () => {
     await resetDatabase();
-    Object.assign(smtpA, await startSmtpServer());
-    Object.assign(smtpB, await startSmtpServer());
-    Object.assign(rA, countingRenderer());
-    Object.assign(rB, countingRenderer());
-    // Object.assign copied the methods; the servers' message arrays are shared by reference.
+    [smtpA, smtpB] = await Promise.all([startSmtpServer(), startSmtpServer()]);
+    [rA, rB] = [countingRenderer(), countingRenderer()];
     appA = await startApp(smtpA, rA.pdf);
     const world = await createWorld();
     const o = await createUser({ office: world.districtA, roles: ['innovation_officer'], username: 'io-officer', email: 'officer@example.gov.bd' });
@@ -102,7 +99,7 @@ describe('issue once: one winner, one PDF, one e-mail per recipient', function (
   });
   after(async () => {
     await appA?.close();
-    await Promise.all([rA.pdf?.close(), rB.pdf?.close(), smtpA.close?.(), smtpB.close?.()]);
+    await Promise.all([rA?.pdf.close(), rB?.pdf.close(), smtpA?.close(), smtpB?.close()]);
   });
 
   /** A signed meeting whose minutes name the field officer as implementer; returns its id and subject. */
