@@ -2,6 +2,8 @@
 // is corrected while it is still a draft. The office decides who manages, signs and numbers the meeting, so the
 // caller must manage meetings in both offices, and nothing may have gone out under the old one (a numbered
 // notice, minutes submitted for signature).
+// These checks read the meeting as loaded; a notice or submit racing the move is refused by the version claim
+// the save takes (meeting-versions.ts), so of the two exactly one is written.
 import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../access/actor.js';
 import { decide } from '../access/policy.js';

@@ -78,6 +78,9 @@ export function meetingEventHandlers(deps: {
   );
 
   outbox.relay(bus, 'minutes.issued', (p) => p.meetingId);
+  // An issue that recorded its event and then failed leaves minutes that are not issued: nothing to render or
+  // mail. drain() abandons such an event once it is old (a later issue of the meeting records it again).
+  outbox.neededWhile('minutes.issued', async ({ meetingId }) => !!(await issuedMeeting(meetingId)));
 
   bus.subscribe(
     'meeting.noticeChanged',

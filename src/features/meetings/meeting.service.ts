@@ -18,6 +18,7 @@ import { ActionItem, DistributionList, Meeting, MeetingClaim, type ActionItemDoc
 import type { MeetingEventBus } from './meeting.events.js';
 import { plannedMove } from './meeting-move.js';
 import { issuedResult, issueOnce, type IssueResult } from './minutes-issue.js';
+import { claimThenSave, MEETING_CHANGED, MINUTES_CHANGED, saveWon } from './meeting-versions.js';
 import type { CreateMeetingInput, DistributionInput, IssueInput, MinutesInput, PartyInput, PersonInput, UpdateMeetingInput } from './meeting.schemas.js';
 
 /** A request's context; `events` is the app's bus (absent in the seed: durable events then wait for drain()). */
@@ -186,7 +187,7 @@ async function refuseIfFrozen(ctx: Ctx, doc: Hydrated, what: string): Promise<vo
 
 function checkVersion(doc: Hydrated, version: number | undefined): void {
   if (version !== undefined && version !== doc.__v) {
-    throw new ConflictError({ bn: 'অন্য কেউ এর মধ্যে সভাটি পরিবর্তন করেছেন। পাতাটি আবার খুলে দেখে নিন।', en: 'Someone else changed this meeting meanwhile. Reopen it and check.' }, { version: doc.__v });
+    throw new ConflictError(MEETING_CHANGED, { version: doc.__v });
   }
 }
 
@@ -212,15 +213,14 @@ export async function updateMeeting(ctx: Ctx, id: string, input: UpdateMeetingIn
   if (input.agendaItems) doc.agendaItems = input.agendaItems as never;
   if (input.startsAt || input.series || move) doc.previous = await previousOf(doc.series, doc.startsAt, doc._id);
   doc.searchText = searchTextOf(doc);
-  await doc.save();
+  // Attendees already invited get the change (same UID, next sequence), in the same versioned write.
+  const reNotice = !!doc.notice?.memoNumber && (before.startsAt !== doc.startsAt.getTime() || before.venue !== doc.venue);
+  if (reNotice) doc.set('notice.sequence', (doc.notice!.sequence ?? 0) + 1);
+  const changed = Object.entries(input).flatMap(([k, v]) => (k !== 'version' && v !== undefined ? [k] : []));
+  await saveWon('meeting', doc, changed, MEETING_CHANGED);
   await recordAudit(ctx, { action: 'meeting.edit', entity: { type: 'meeting', id, label: doc.subject, office: String(doc.office) }, changes: move ? [{ field: 'office', before: before.office, after: move.office }] : [], version: doc.__v });
   const out = doc.toObject() as unknown as MeetingDoc;
-  if (doc.notice?.memoNumber && (before.startsAt !== doc.startsAt.getTime() || before.venue !== doc.venue)) {
-    // Attendees already invited get the change (same UID, next sequence).
-    await Meeting.updateOne({ _id: doc._id }, { $set: { 'notice.sequence': (doc.notice.sequence ?? 0) + 1 } });
-    out.notice = { ...out.notice!, sequence: (doc.notice.sequence ?? 0) + 1 } as never;
-    await ctx.events?.publish('meeting.noticeChanged', { meetingId: id, method: 'REQUEST' });
-  }
+  if (reNotice) await ctx.events?.publish('meeting.noticeChanged', { meetingId: id, method: 'REQUEST' });
   return out;
 }
 
@@ -244,7 +244,7 @@ export async function saveMinutes(ctx: Ctx, id: string, input: MinutesInput): Pr
     });
   }
   doc.minutes = { opening: input.opening, confirmation: input.confirmation, items, decisions, closing: input.closing } as never;
-  await doc.save();
+  await saveWon('meeting', doc, ['minutes'], MEETING_CHANGED);
   await recordAudit(ctx, { action: 'meeting.minutes', entity: { type: 'meeting', id, label: doc.subject, office: String(doc.office) }, version: doc.__v });
   return doc.toObject() as unknown as MeetingDoc;
 }
@@ -254,12 +254,7 @@ export async function saveMinutes(ctx: Ctx, id: string, input: MinutesInput): Pr
 async function transition(ctx: Ctx, doc: Hydrated, to: MeetingStatus, action: string, comment?: string): Promise<MeetingDoc> {
   doc.status = to;
   doc.history.push({ status: to, at: ctx.clock.now(), by: { id: ctx.actor.userId, name: ctx.actor.nameBn }, comment } as never);
-  try {
-    await doc.save();
-  } catch (err) {
-    if (err instanceof mongoose.Error.VersionError) throw new ConflictError({ bn: 'অন্য কেউ এর মধ্যে কার্যবিবরণীটি পরিবর্তন করেছেন।', en: 'Someone else changed the minutes meanwhile.' });
-    throw err;
-  }
+  await saveWon('meeting', doc, ['status'], MINUTES_CHANGED);
   await recordAudit(ctx, { action, entity: { type: 'meeting', id: String(doc._id), label: doc.subject, office: String(doc.office) }, note: comment, version: doc.__v });
   return doc.toObject() as unknown as MeetingDoc;
 }
@@ -442,11 +437,15 @@ export async function issueNotice(ctx: Ctx, id: string, input: { distribution: D
   const doc = await loadFor(ctx, id, 'meeting.manage');
   if (doc.status === 'issued' || doc.status === 'signed') throw wrongStatus(doc.status, { bn: 'নোটিশ জারি করা', en: 'noticed' });
   const distribution = (await parties(input.distribution, 'distribution')).map((p, i) => ({ ...p, purpose: input.distribution[i]!.purpose }));
-  const claimed = await claimForDocument(ctx, { office: String(doc.office), register: input.register, documentKey: `notice:${id}`, document: { kind: 'notice', id, label: `সভার নোটিশ: ${doc.subject}` } });
   const sequence = doc.notice?.memoNumber ? (doc.notice.sequence ?? 0) + 1 : 0;
-  await Meeting.updateOne({ _id: doc._id }, { $set: { notice: { memoNumber: claimed.number, issuedAt: claimed.issuedAt, distribution, sequence } } });
-  await recordAudit(ctx, { action: 'meeting.notice', entity: { type: 'meeting', id, label: claimed.number, office: String(doc.office) } });
-  const out = (await Meeting.findById(doc._id).lean()) as unknown as MeetingDoc;
+  // The version is claimed before the number: a request that loses to a move (or another notice) uses none up.
+  const claimed = await claimThenSave(doc, ['notice'], MEETING_CHANGED, async () => {
+    const c = await claimForDocument(ctx, { office: String(doc.office), register: input.register, documentKey: `notice:${id}`, document: { kind: 'notice', id, label: `সভার নোটিশ: ${doc.subject}` } });
+    doc.notice = { memoNumber: c.number, issuedAt: c.issuedAt, distribution, sequence } as never;
+    return c;
+  });
+  await recordAudit(ctx, { action: 'meeting.notice', entity: { type: 'meeting', id, label: claimed.number, office: String(doc.office) }, version: doc.__v });
+  const out = doc.toObject() as unknown as MeetingDoc;
   await ctx.events?.publish('meeting.noticeChanged', { meetingId: id, method: 'REQUEST' });
   return out;
 }
@@ -492,7 +491,7 @@ export async function updateDecision(ctx: Ctx, id: string, input: { status?: Act
   const before = d.status;
   if (input.status) d.status = input.status;
   d.updates.push({ at: ctx.clock.now(), by: { id: ctx.actor.userId, name: ctx.actor.nameBn }, status: d.status, text: input.update } as never);
-  await d.save();
+  await saveWon('decision', d, ['status', 'updates']);
   await recordAudit(ctx, { action: 'decision.update', entity: { type: 'decision', id, label: d.text.slice(0, 80), office: String(d.office) }, changes: before !== d.status ? [{ field: 'status', before, after: d.status }] : [], note: input.update, version: d.__v });
   return d.toObject() as unknown as ActionItemDoc;
 }

@@ -3,7 +3,15 @@ import mongoose, { Schema } from 'mongoose';
 
 /** A durable event, kept: its `_id` (`<name>:<key of the change>`) makes a second write of it a no-op. */
 const eventSchema = new Schema(
-  { _id: { type: String, required: true }, name: { type: String, required: true }, payload: { type: Schema.Types.Mixed, default: {} }, createdAt: Date, doneAt: { type: Date, default: null } },
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    createdAt: Date,
+    doneAt: { type: Date, default: null },
+    /** Set by drain() when the change it announced never happened; cleared when the event is recorded again. */
+    abandonedAt: { type: Date, default: null },
+  },
   { versionKey: false, minimize: false },
 );
 export const OutboxEvent = mongoose.model('OutboxEvent', eventSchema, 'outbox_events');
@@ -22,14 +30,18 @@ export const OutboxPending = mongoose.model('OutboxPending', pendingSchema, 'out
 export interface OutboxClaimDoc {
   _id: string;
   state: 'running' | 'done' | 'failed';
-  /** Generation of the claim: each takeover of a failed or abandoned run adds one. */
+  /** Attempts spent: each takeover of a run that failed or was abandoned adds one, of one that said RetryLater none. */
   attempt: number;
+  /** Each takeover adds one (names the takeover's unique key); absent on claims written before it existed. */
+  generation?: number;
+  /** The last run ended with RetryLater (not ready), which spends no attempt. */
+  retryLater?: boolean;
   claimedAt: Date;
   doneAt?: Date | null;
   error?: string | null;
 }
 const claimSchema = new Schema(
-  { _id: { type: String, required: true }, state: String, attempt: Number, claimedAt: Date, doneAt: Date, error: String },
+  { _id: { type: String, required: true }, state: String, attempt: Number, generation: Number, retryLater: Boolean, claimedAt: Date, doneAt: Date, error: String },
   { versionKey: false },
 );
 export const OutboxClaim = mongoose.model('OutboxClaim', claimSchema, 'outbox_claims');

@@ -12,6 +12,11 @@
 //   so e.g. the mail waits for the stored PDF it attaches.
 // - drain() (at start and as a scheduled job) finishes every pending event old enough that its publisher
 //   should have done it already.
+// - A handler that throws RetryLater (its change is not saved yet) is run again by the next pass without
+//   spending one of its attempts. An event recorded for a change that then failed (recorded before the change,
+//   the change refused) would otherwise be taken up by every drain forever: once it is older than
+//   `abandonAfterMs` and its name's `neededWhile` test says its subject no longer needs it, it is marked
+//   abandoned (logged) and leaves the pending list; recording it again (a retry of the change) revives it.
 import { claimOnce, isDuplicateKey, type ClaimCollection } from '../db/claim.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, EventMap } from './bus.js';
@@ -28,12 +33,18 @@ export function eventIdOf(name: string, key: string): string {
  */
 export async function recordEvent(name: string, key: string, payload: object, at: Date): Promise<string> {
   const _id = eventIdOf(name, key);
-  for (const write of [() => OutboxPending.collection.insertOne({ _id, name, createdAt: at } as never), () => OutboxEvent.collection.insertOne({ _id, name, payload, createdAt: at, doneAt: null } as never)]) {
-    try {
-      await write();
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+  try {
+    await OutboxPending.collection.insertOne({ _id, name, createdAt: at } as never);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  try {
+    await OutboxEvent.collection.insertOne({ _id, name, payload, createdAt: at, doneAt: null } as never);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    // Recorded again for a new try of its change: an event abandoned meanwhile is wanted once more.
+    const held = (await OutboxEvent.findById(_id, { abandonedAt: 1 }).lean()) as { abandonedAt?: Date | null } | null;
+    if (held?.abandonedAt) await OutboxEvent.updateOne({ _id }, { $set: { abandonedAt: null } });
   }
   return _id;
 }
@@ -48,7 +59,7 @@ export class RetryLater extends Error {
 
 export interface HandlerContext {
   readonly eventId: string;
-  /** 0 on the first run; each takeover of a failed or abandoned run adds one. */
+  /** 0 on the first run; each takeover of a failed or abandoned run adds one (a RetryLater adds none). */
   readonly attempt: number;
   /**
    * Claims one side effect of this handler under `<eventId>:<handler>:<key>`. Returns the step to do, or
@@ -72,6 +83,11 @@ export interface Outbox<M extends EventMap> {
   dispatch(eventId: string, options?: { wait?: 'foreground' | 'all' }): Promise<'missing' | 'dispatched'>;
   /** Dispatches `name` whenever it is published on `bus`, the event id being `eventIdOf(name, keyOf(payload))`. */
   relay<K extends keyof M & string>(bus: EventBus<M>, name: K, keyOf: (payload: M[K]) => string): void;
+  /**
+   * Whether a pending event of `name` is still wanted by its subject (e.g. its meeting is issued). Asked only of
+   * events older than `abandonAfterMs`; false: drain() marks the event abandoned instead of running it again.
+   */
+  neededWhile<K extends keyof M & string>(name: K, test: (payload: M[K]) => Promise<boolean>): void;
   /** Finishes pending events older than `graceMs` (default: the outbox's). Returns how many were looked at. */
   drain(options?: { graceMs?: number }): Promise<number>;
   /** Resolves when the background handlers started so far have settled. */
@@ -87,7 +103,11 @@ export interface OutboxOptions {
   readonly staleMs?: number;
   /** drain() leaves events younger than this to their publisher (default 30 s). */
   readonly graceMs?: number;
+  /** A pending event this old whose subject no longer needs it is abandoned (default 6 hours). */
+  readonly abandonAfterMs?: number;
 }
+
+const generationOf = (c: OutboxClaimDoc): number => c.generation ?? c.attempt ?? 0;
 
 const claims = () => OutboxClaim.collection as unknown as ClaimCollection<OutboxClaimDoc>;
 
@@ -95,21 +115,24 @@ export function createOutbox<M extends EventMap>(options: OutboxOptions): Outbox
   const { logger, clock } = options;
   const staleMs = options.staleMs ?? 5 * 60_000;
   const defaultGrace = options.graceMs ?? 30_000;
+  const abandonAfterMs = options.abandonAfterMs ?? 6 * 60 * 60_000;
+  const needed = new Map<string, (payload: never) => Promise<boolean>>();
   const handlers = new Map<string, { handler: string; fn: OutboxHandler<never>; background: boolean }[]>();
   const inFlight = new Set<Promise<unknown>>();
 
   async function claim(key: string, isStale: (c: OutboxClaimDoc) => boolean): Promise<{ attempt: number } | { existing: OutboxClaimDoc | null }> {
     const now = clock.now();
-    const out = await claimOnce(claims(), { _id: key, state: 'running', attempt: 0, claimedAt: now, doneAt: null, error: null }, {
+    const out = await claimOnce(claims(), { _id: key, state: 'running', attempt: 0, generation: 0, claimedAt: now, doneAt: null, error: null, retryLater: false }, {
       isStale,
-      takeover: (c): Partial<OutboxClaimDoc> => ({ state: 'running', attempt: (c.attempt ?? 0) + 1, claimedAt: now, error: null }),
-      generationOf: (c) => String(c.attempt ?? 0),
+      // A run that only said "not yet" (RetryLater) spent no attempt; every takeover is a new generation.
+      takeover: (c): Partial<OutboxClaimDoc> => ({ state: 'running', attempt: (c.attempt ?? 0) + (c.retryLater ? 0 : 1), generation: generationOf(c) + 1, claimedAt: now, error: null, retryLater: false }),
+      generationOf: (c) => String(generationOf(c)),
     });
     if (out.outcome === 'taken') return { existing: out.existing };
     return { attempt: out.doc.attempt };
   }
   const finish = (key: string) => OutboxClaim.updateOne({ _id: key }, { $set: { state: 'done', doneAt: clock.now() } });
-  const fail = (key: string, err: unknown) => OutboxClaim.updateOne({ _id: key }, { $set: { state: 'failed', error: err instanceof Error ? err.message : String(err) } });
+  const fail = (key: string, err: unknown) => OutboxClaim.updateOne({ _id: key }, { $set: { state: 'failed', error: err instanceof Error ? err.message : String(err), retryLater: err instanceof RetryLater } });
 
   /** Runs one handler unless it is done or someone else holds it. True when it is done. */
   async function runHandler(eventId: string, entry: { handler: string; fn: OutboxHandler<never> }, payload: unknown): Promise<boolean> {
@@ -151,6 +174,18 @@ export function createOutbox<M extends EventMap>(options: OutboxOptions): Outbox
     await OutboxPending.deleteOne({ _id: eventId });
   }
 
+  /** Marks an old pending event abandoned when its subject no longer needs it. True when it did. */
+  async function abandonIfUnneeded(p: { _id: string; name?: string; createdAt?: Date }): Promise<boolean> {
+    const test = p.name ? needed.get(p.name) : undefined;
+    if (!test || !p.createdAt || clock.now().getTime() - new Date(p.createdAt).getTime() < abandonAfterMs) return false;
+    const event = (await OutboxEvent.findById(p._id).lean()) as { payload: unknown; doneAt?: Date | null } | null;
+    if (!event || event.doneAt || (await (test as (payload: unknown) => Promise<boolean>)(event.payload))) return false;
+    await OutboxEvent.updateOne({ _id: p._id }, { $set: { abandonedAt: clock.now() } });
+    await OutboxPending.deleteOne({ _id: p._id });
+    logger.warn({ event: p._id, recordedAt: p.createdAt }, 'outbox event abandoned: its change never happened (or was undone), so nothing needs it');
+    return true;
+  }
+
   const outbox: Outbox<M> = {
     handle(name, handler, fn, opts = {}) {
       handlers.set(name, [...(handlers.get(name) ?? []), { handler, fn: fn as OutboxHandler<never>, background: !!opts.background }]);
@@ -185,15 +220,20 @@ export function createOutbox<M extends EventMap>(options: OutboxOptions): Outbox
       bus.subscribe(name, async (payload) => void (await outbox.dispatch(eventIdOf(name, keyOf(payload)))), `outbox:${name}`);
     },
 
+    neededWhile(name, test) {
+      needed.set(name, test as (payload: never) => Promise<boolean>);
+    },
+
     async drain(opts = {}) {
       const grace = opts.graceMs ?? defaultGrace;
       const before = clock.now().getTime() - grace;
-      const pending = (await OutboxPending.find({}).lean()) as { _id: string; createdAt?: Date }[];
+      const pending = (await OutboxPending.find({}).lean()) as { _id: string; name?: string; createdAt?: Date }[];
       let n = 0;
       for (const p of pending.sort((a, b) => String(a._id).localeCompare(String(b._id)))) {
         if (p.createdAt && new Date(p.createdAt).getTime() > before) continue;
         n += 1;
         try {
+          if (await abandonIfUnneeded(p)) continue;
           const found = await outbox.dispatch(p._id, { wait: 'all' });
           // Pending without its event: the recording request died before writing it, so its change was never
           // saved either (the event is written first); a retry of the change records both again.

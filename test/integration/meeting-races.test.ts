@@ -1,0 +1,141 @@
+// Simultaneous writes of one meeting or action item, on the real engine. Mongoose's version check is not atomic on
+// FerretDB 1.24: 20 same-version minutes saves let 1 to 3 through (each with an audit row), and a notice issued
+// while the meeting was moved left it in the upazila with a notice numbered in the district's register, or (the
+// engine writing back the whole document) erased the notice after its number was used up. The winner of a version
+// is now decided by a unique insert (src/features/meetings/meeting-versions.ts): one 200, the others 409.
+import { expect } from 'chai';
+import request from 'supertest';
+import { AuditEntry } from '../../src/features/audit/audit.model.js';
+import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';
+import { MemoNumber } from '../../src/features/memo-numbers/memo.model.js';
+import { startTestServer, type TestServer } from '../support/app.js';
+import { tokenFor } from '../support/auth.js';
+import { resetDatabase } from '../support/db.js';
+import { createUser, createWorld } from '../support/factories.js';
+
+const N = 20;
+/** Rounds per write: one round of the old code sometimes had a single winner by luck. */
+const ROUNDS = 3;
+
+describe('meeting races: one winner per version under simultaneous writes', function () {
+  this.timeout(300_000);
+  let server: TestServer;
+  const ids: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const api = (who: string) => ({
+    post: (p: string, body: object = {}) => request(server.url).post(p).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+    patch: (p: string, body: object) => request(server.url).patch(p).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+    put: (p: string, body: object) => request(server.url).put(p).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+  });
+
+  before(async () => {
+    await resetDatabase();
+    server = await startTestServer();
+    const world = await createWorld();
+    Object.assign(ids, { districtA: String(world.districtA._id), upazilaA: String(world.upazilaA._id) });
+    const officer = await createUser({ office: world.districtA, roles: ['innovation_officer'], username: 'mr-officer' });
+    const head = await createUser({ office: world.districtA, roles: ['head'], username: 'mr-head', designationBn: 'জেলা প্রশাসক' });
+    tokens.officer = await tokenFor(server.url, officer.username);
+    tokens.head = await tokenFor(server.url, head.username);
+    await api('officer').post('/api/v1/memo-registers', { office: ids.districtA, name: 'বহি', layout: '2014', segments: { ministry: '32', department: '01', geo: '4700', branch: '1', subject: '25', file: '11', year: '25' } }).expect(201);
+  });
+  after(() => server?.close());
+
+  const create = async (): Promise<string> => {
+    const m = await api('officer').post('/api/v1/meetings', { kind: 'review', subject: 'রেস', office: ids.districtA, chair: { text: 'সভাপতি' }, startsAt: '2025-10-05T11:00:00+06:00' });
+    expect(m.status, JSON.stringify(m.body)).to.equal(201);
+    return m.body.id as string;
+  };
+  const versionOf = async (id: string): Promise<number> => (await Meeting.findById(id).lean())!.__v;
+  const minutes = (opening: string) => ({ opening, items: [{ topic: 'অগ্রগতি', paragraphs: ['আলোচনা হয়।'] }], decisions: [{ text: 'অবহিতকরণ সভা আয়োজন করতে হবে।', deadline: '2025-10-15', item: 0 }] });
+
+  /** Sends N writes at once; checks one 200 and N − 1 × 409 (code `conflict`); returns the winner's index. */
+  async function race(send: (i: number) => request.Test): Promise<{ winner: number; answers: request.Response[] }> {
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) => send(i).then((r) => r)));
+    const statuses = answers.map((r) => r.status);
+    const ok = statuses.flatMap((s, i) => (s === 200 ? [i] : []));
+    expect(ok, `statuses: ${statuses.join(' ')}`).to.have.length(1);
+    expect(statuses.filter((s) => s === 409), `statuses: ${statuses.join(' ')}`).to.have.length(N - 1);
+    for (const r of answers.filter((x) => x.status === 409)) expect(r.body.error.code).to.equal('conflict');
+    return { winner: ok[0]!, answers };
+  }
+
+  it('when 20 PUT minutes with the same version arrive at once, then exactly one is saved (its text), 19 × 409 and one audit row', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const id = await create();
+      const v = await versionOf(id);
+      const { winner } = await race((i) => api('officer').put(`/api/v1/meetings/${id}/minutes`, { ...minutes(`writer ${i}`), version: v }));
+      const stored = (await Meeting.findById(id).lean())!;
+      expect(stored.minutes?.opening).to.equal(`writer ${winner}`);
+      expect(stored.__v).to.equal(v + 1);
+      expect(await AuditEntry.countDocuments({ action: 'meeting.minutes', 'entity.id': id })).to.equal(1);
+    }
+  });
+
+  it('when 20 PATCH meeting with the same version arrive at once, then exactly one is saved, 19 × 409 (the meeting message) and one audit row', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const id = await create();
+      const v = await versionOf(id);
+      const { winner, answers } = await race((i) => api('officer').patch(`/api/v1/meetings/${id}`, { subject: `বিষয় ${i}`, version: v }));
+      expect((await Meeting.findById(id).lean())!.subject).to.equal(`বিষয় ${winner}`);
+      expect(await AuditEntry.countDocuments({ action: 'meeting.edit', 'entity.id': id })).to.equal(1);
+      const loser = answers.find((r) => r.status === 409)!;
+      expect(loser.body.error.message).to.match(/সভাটি পরিবর্তন করেছেন/);
+    }
+  });
+
+  it('when 20 submits of the same draft arrive at once, then one is submitted, 19 × 409 and one history entry and audit row', async () => {
+    const id = await create();
+    await api('officer').put(`/api/v1/meetings/${id}/minutes`, minutes('শুরু')).expect(200);
+    await race(() => api('officer').post(`/api/v1/meetings/${id}/submit`));
+    const stored = (await Meeting.findById(id).lean())!;
+    expect(stored.status).to.equal('submitted');
+    expect(stored.history.filter((h) => h.status === 'submitted')).to.have.length(1);
+    expect(await AuditEntry.countDocuments({ action: 'meeting.submit', 'entity.id': id })).to.equal(1);
+  });
+
+  it('when 20 PATCH decision with the same version arrive at once, then exactly one update is stored, 19 × 409 and one audit row', async () => {
+    const id = await create();
+    await api('officer').put(`/api/v1/meetings/${id}/minutes`, minutes('শুরু')).expect(200);
+    await api('officer').post(`/api/v1/meetings/${id}/submit`).expect(200);
+    await api('head').post(`/api/v1/meetings/${id}/sign`).expect(200);
+    const issued = await api('officer').post(`/api/v1/meetings/${id}/issue`, { distribution: [{ text: 'অফিস কপি', purpose: 'information' }] });
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
+    const item = (await ActionItem.findOne({ meeting: id }).lean())!;
+    const { winner } = await race((i) => api('officer').patch(`/api/v1/decisions/${String(item._id)}`, { status: 'in_progress', update: `অগ্রগতি ${i}`, version: item.__v }));
+    const stored = (await ActionItem.findById(item._id).lean())!;
+    expect(stored.updates.map((u) => u.text)).to.deep.equal([`অগ্রগতি ${winner}`]);
+    expect(stored.__v).to.equal(item.__v + 1);
+    expect(await AuditEntry.countDocuments({ action: 'decision.update', 'entity.id': String(item._id) })).to.equal(1);
+  });
+
+  it('when a notice is issued while the meeting is moved, then one of them wins: never a moved meeting with a notice of this office, never a used number without its notice', async () => {
+    const outcomes: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const id = await create();
+      // Odd rounds start the move a little earlier, so both orders of winning are seen.
+      const lead = round % 2 ? 5 * round : 0;
+      const [n, p] = await Promise.all([
+        new Promise((resolve) => setTimeout(resolve, lead)).then(() => api('officer').post(`/api/v1/meetings/${id}/notice`, { distribution: [{ text: 'অফিস কপি', purpose: 'information' }] })),
+        api('officer').patch(`/api/v1/meetings/${id}`, { office: ids.upazilaA }),
+      ]);
+      const doc = (await Meeting.findById(id).lean())!;
+      const numbers = await MemoNumber.countDocuments({ documentKey: `notice:${id}` });
+      const where = `round ${round}: notice ${n.status} move ${p.status} office ${String(doc.office)} memo ${doc.notice?.memoNumber ?? '-'} numbers ${numbers}`;
+      outcomes.push(`${n.status}/${p.status}`);
+      expect([n.status, p.status].sort(), where).to.satisfy((s: number[]) => (s[0] === 200 || s[0] === 201) && s[1] === 409);
+      if (n.status === 201) {
+        expect(String(doc.office), where).to.equal(ids.districtA);
+        expect(doc.notice?.memoNumber, where).to.equal(n.body.memoNumber).and.to.be.a('string');
+        expect(numbers, where).to.equal(1);
+        expect(p.body.error.code, where).to.equal('conflict');
+      } else {
+        expect(String(doc.office), where).to.equal(ids.upazilaA);
+        expect(doc.notice?.memoNumber ?? null, where).to.equal(null);
+        // The loser claimed the version before a number: none was used up.
+        expect(numbers, where).to.equal(0);
+      }
+    }
+    console.log('      notice/move per round:', outcomes.join(' '));
+  });
+});
