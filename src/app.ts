@@ -32,7 +32,7 @@ import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
 import { letterheadRoutes } from './features/letterhead/letterhead.routes.js';
 import { initiativePdfRoutes } from './features/initiatives/initiative-pdf.routes.js';
-import { User } from './features/users/user.model.js';
+import { rememberLanguage } from './features/users/user-field-write.js';
 import type { Clock } from './lib/index.js';
 import { contextOf } from './features/access/context.js';
 import { csrfProtection } from './platform/auth/csrf.js';
@@ -157,7 +157,7 @@ export function createApp(deps: AppDeps): express.Express {
     languageMiddleware({
       preferred: (req) => req.user?.language,
       remember: async (req, lang) => {
-        if (req.user) await User.updateOne({ _id: req.user.userId }, { $set: { language: lang } });
+        if (req.user) await rememberLanguage(req.user.userId, lang);
       },
     }),
   );

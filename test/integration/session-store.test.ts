@@ -225,8 +225,10 @@ describe('session store', () => {
     now += 31_000;
     await call((cb) => store.touch('s1', data(), cb as never));
     expect(onSessions().map((c) => c.commandName), 'after the window: one touch').to.deep.equal(['update']);
-    const touched = await sessions.findOne({ _id: 's1' });
+    // Written to the session's touch record, never over its content (see session-touch-race.test.ts).
+    const touched = await sessions.findOne({ _id: 's1#touch' });
     expect(touched?.expires.getTime()).to.equal(now + 3_600_000);
+    expect(JSON.parse((await sessions.findOne({ _id: 's1' }))!.session).csrf).to.equal('token');
     commands = [];
     await call((cb) => store.set('s1', { ...(data() as object), csrf: 'changed' } as never, cb));
     expect(onSessions().map((c) => c.commandName), 'changed content is written').to.deep.equal(['update']);

@@ -12,7 +12,7 @@ import { bumpOnWrite } from '../../platform/db/change-marker.js';
 const signInSlotSchema = new Schema(
   {
     _id: { type: String },
-    kind: { type: String, enum: ['slot', 'generation'], required: true },
+    kind: { type: String, enum: ['slot', 'generation', 'lock'], required: true },
     username: { type: String, required: true },
     generation: { type: Number, required: true },
     n: Number,

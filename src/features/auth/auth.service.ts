@@ -9,7 +9,9 @@ import { hashPassword, verifyPassword } from '../users/password.js';
 import { changeMarker } from '../../platform/db/change-marker.js';
 import { User, type Role } from '../users/user.model.js';
 import { ApiToken } from './auth.model.js';
-import { claimSignInSlot, lockEndOf, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
+import { findUserForSignIn } from './sign-in-user.js';
+import { recordSignIn } from '../users/last-sign-in.js';
+import { afterWrongAttempt, claimSignInSlot, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
 
 // A real argon2id hash of a random string: unknown usernames cost as much time as wrong passwords.
 let dummyHash: Promise<string> | undefined;
@@ -58,7 +60,7 @@ export async function authenticateWithStamp(
 ): Promise<{ actor: Actor; passwordStamp: Date | null }> {
   const name = username.trim().toLowerCase();
   const now = ctx.clock.now();
-  const user = await User.findOne({ username: name }).select('+passwordHash').lean();
+  const user = await findUserForSignIn(name);
   dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
   const unknownHash = await dummyHash;
   const grant = await claimSignInSlot(name, now, ctx.ip, settings);
@@ -77,8 +79,8 @@ export async function authenticateWithStamp(
   if (ok && user) {
     try {
       await startAfterSuccess(slot, now);
-      // Straight to the collection: the last sign-in time does not change the actor, so caches stay.
-      await User.collection.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
+      // Not onto the user: an update's whole-document write-back could undo a simultaneous password reset.
+      await recordSignIn(user._id, now);
       const actor = actorFromUser(user, ctx.clock, 'session');
       await recordAudit({ ...ctx, actor }, { action: 'auth.sign-in', entity: { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } });
       return { actor, passwordStamp: user.passwordChangedAt ?? null };
@@ -88,17 +90,19 @@ export async function authenticateWithStamp(
       throw err;
     }
   }
+  const state = await afterWrongAttempt(slot, settings);
   await recordAudit(ctx, {
     action: 'auth.sign-in-failed',
     username: name,
     entity: user ? { type: 'user', id: String(user._id), label: user.username, office: String(user.office) } : undefined,
+    // The slot's number: unique within the generation, so the audit counts each check once.
     note: `failure ${slot.n} of ${settings.lockoutAttempts}`,
   });
-  if (slot.n >= settings.lockoutAttempts) {
-    // Exactly one request holds the last slot, so the lock is recorded once however many arrive together.
-    await recordAudit(ctx, { action: 'auth.account-locked', username: name, note: `until ${lockEndOf(slot, settings).toISOString()}` });
+  if (state.locked && state.recordsLock && state.lockedUntil) {
+    // The lock is itself a claim, so it is recorded once however many attempts see the generation full.
+    await recordAudit(ctx, { action: 'auth.account-locked', username: name, note: `until ${state.lockedUntil.toISOString()}` });
   }
-  const remaining = settings.lockoutAttempts - slot.n;
+  const remaining = state.locked ? 0 : settings.lockoutAttempts - state.held;
   throw new UnauthorizedError(
     remaining > 0 && remaining <= 2
       ? {

@@ -5,8 +5,11 @@
 // locked. The count starts again only in a new generation, itself started by an insert (never by resetting a
 // counter): after a successful sign-in, once a lock has run its time, or after LOCKOUT_MINUTES without attempts.
 // Everything here is read by _id; nothing scans the attempts.
+// A released slot (a database error during its check) leaves a gap that a later attempt fills, so the lock is never
+// judged from one slot's number: after a wrong password the whole generation is read, and it is locked when all
+// LOCKOUT_ATTEMPTS slots are held, until the newest of them plus LOCKOUT_MINUTES.
 import crypto from 'node:crypto';
-import { claimOnce, isDuplicateKey, type ClaimCollection } from '../../platform/db/claim.js';
+import { claimOnce, insertClaim, isDuplicateKey, type ClaimCollection } from '../../platform/db/claim.js';
 import { SignInSlot, SignInState } from './auth.model.js';
 
 export interface LockoutSettings {
@@ -16,7 +19,7 @@ export interface LockoutSettings {
 
 interface SlotDoc {
   _id: string;
-  kind: 'slot' | 'generation';
+  kind: 'slot' | 'generation' | 'lock';
   username: string;
   generation: number;
   n?: number;
@@ -51,6 +54,7 @@ export function userKey(username: string): string {
 }
 const generationId = (key: string, g: number): string => `${key}#${g}`;
 const slotId = (key: string, g: number, n: number): string => `${key}#${g}#${n}`;
+const lockId = (key: string, g: number): string => `${key}#${g}#locked`;
 
 async function exists(id: string): Promise<boolean> {
   return (await slots().findOne({ _id: id })) !== null;
@@ -85,8 +89,14 @@ async function startGeneration(key: string, username: string, g: number, at: Dat
   return newest;
 }
 
-function lockEnd(lastSlot: SlotDoc, settings: LockoutSettings): Date {
-  return new Date(new Date(lastSlot.at).getTime() + settings.lockoutMinutes * 60_000);
+/** The end of the lock reached by a full generation: its newest attempt plus LOCKOUT_MINUTES. */
+function lockEnd(taken: readonly SlotDoc[], settings: LockoutSettings): Date {
+  const newest = Math.max(...taken.map((s) => new Date(s.at).getTime()));
+  return new Date(newest + settings.lockoutMinutes * 60_000);
+}
+
+function readGeneration(key: string, g: number, limit: number): Promise<(SlotDoc | null)[]> {
+  return Promise.all(Array.from({ length: limit }, (_, i) => slots().findOne({ _id: slotId(key, g, i + 1) })));
 }
 
 /**
@@ -98,16 +108,16 @@ export async function claimSignInSlot(username: string, at: Date, ip: string | u
   const limit = settings.lockoutAttempts;
   const windowMs = settings.lockoutMinutes * 60_000;
   let g = await currentGeneration(key);
-  let lastSlot: SlotDoc | null = null;
+  let lastTaken: SlotDoc[] = [];
   // Each round claims, refuses, moves to a newer generation, or loses every free slot it saw to simultaneous
   // requests (so at least one more slot is taken): `limit + 3` rounds always end in a claim or a full
   // generation unless generations keep starting meanwhile, a storm that is refused like a lock.
   for (let round = 0; round < limit + 3; round += 1) {
-    const held = await Promise.all(Array.from({ length: limit }, (_, i) => slots().findOne({ _id: slotId(key, g, i + 1) })));
-    lastSlot = held[limit - 1] ?? lastSlot;
+    const held = await readGeneration(key, g, limit);
     const taken = held.filter((s): s is SlotDoc => s !== null);
+    if (taken.length) lastTaken = taken;
     if (taken.length === limit) {
-      const until = lockEnd(held[limit - 1]!, settings);
+      const until = lockEnd(taken, settings);
       if (at < until) return { granted: false, lockedUntil: until };
       g = await startGeneration(key, username, g + 1, at, 'lock-ended');
       continue;
@@ -120,16 +130,11 @@ export async function claimSignInSlot(username: string, at: Date, ip: string | u
     for (let n = 1; n <= limit; n += 1) {
       if (held[n - 1]) continue;
       const doc: SlotDoc = { _id: slotId(key, g, n), kind: 'slot', username, generation: g, n, ip, at };
-      try {
-        await slots().insertOne(doc);
-        return { granted: true, slot: { id: doc._id, key, username, generation: g, n, at } };
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
+      if (await insertClaim(slots(), doc)) return { granted: true, slot: { id: doc._id, key, username, generation: g, n, at } };
     }
     // Every free slot went to a simultaneous request: read again (the last slot now decides the lock).
   }
-  return { granted: false, lockedUntil: lastSlot ? lockEnd(lastSlot, settings) : new Date(at.getTime() + windowMs) };
+  return { granted: false, lockedUntil: lastTaken.length ? lockEnd(lastTaken, settings) : new Date(at.getTime() + windowMs) };
 }
 
 /** After a successful sign-in the count starts again: a new generation after the newest, started by an insert. */
@@ -143,9 +148,29 @@ export async function releaseSlot(slot: Slot): Promise<void> {
   await slots().deleteOne({ _id: slot.id });
 }
 
-/** The time a lock reached by `slot` (the last of its generation) ends. */
-export function lockEndOf(slot: Slot, settings: LockoutSettings): Date {
-  return new Date(slot.at.getTime() + settings.lockoutMinutes * 60_000);
+export interface AttemptOutcome {
+  /** Slots of the generation held now (this attempt's included). */
+  readonly held: number;
+  /** Every slot is held: the account is locked until `lockedUntil`. */
+  readonly locked: boolean;
+  readonly lockedUntil: Date | null;
+  /** True for exactly one of the attempts that see the generation full: it records the lock. */
+  readonly recordsLock: boolean;
+}
+
+/**
+ * After a wrong password: where the generation of `slot` stands, read from all its slots (a slot released by a
+ * failed check may have been filled since by a later attempt, so the slot's own number decides nothing).
+ */
+export async function afterWrongAttempt(slot: Slot, settings: LockoutSettings): Promise<AttemptOutcome> {
+  const taken = (await readGeneration(slot.key, slot.generation, settings.lockoutAttempts)).filter((s): s is SlotDoc => s !== null);
+  // This attempt's own slot counts even if a read missed it.
+  if (!taken.some((s) => s._id === slot.id)) taken.push({ _id: slot.id, kind: 'slot', username: slot.username, generation: slot.generation, n: slot.n, at: slot.at });
+  const locked = taken.length >= settings.lockoutAttempts;
+  if (!locked) return { held: taken.length, locked, lockedUntil: null, recordsLock: false };
+  const lockedUntil = lockEnd(taken, settings);
+  const recordsLock = await insertClaim(slots(), { _id: lockId(slot.key, slot.generation), kind: 'lock', username: slot.username, generation: slot.generation, at: slot.at });
+  return { held: taken.length, locked, lockedUntil, recordsLock };
 }
 
 /**

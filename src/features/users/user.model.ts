@@ -1,5 +1,6 @@
 import { bumpOnWrite } from '../../platform/db/change-marker.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { reserveUsername } from './username-index.js';
 
 export const ROLES = ['admin', 'innovation_officer', 'head', 'field_officer', 'monitor', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,6 +40,12 @@ const userSchema = new Schema(
   },
   { timestamps: true, optimisticConcurrency: true },
 );
+
+// Sign-in finds people by username through `usernames` records read by _id (username-index.ts): every save that
+// gives a user a name takes its record first, so no user exists without one.
+userSchema.pre('save', async function () {
+  if (this.isNew || this.isModified('username')) await reserveUsername(this.username, this._id);
+});
 
 // Signed-in actors are cached per process; any write to a user drops those caches (features/auth).
 bumpOnWrite(userSchema, 'auth');

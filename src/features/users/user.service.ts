@@ -13,6 +13,8 @@ import { diff, findAudit, recordAudit, type Change, type RequestContext } from '
 import { findToken, issueToken, listTokens, revokeToken, type AuthSettings, type TokenView } from '../auth/auth.service.js';
 import { officeTree, type OfficeTree } from '../offices/office-tree.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { setUserFields } from './user-field-write.js';
+import { withLastSignIn } from './last-sign-in.js';
 import type { ActingChargeInput, ChangePasswordInput, CreateUserInput, ProfileInput, UpdateUserInput } from './user.schemas.js';
 import { User, type Role } from './user.model.js';
 
@@ -110,7 +112,16 @@ const MESSAGES = {
     'আপনি পাতাটি খোলার পর অন্য কেউ এই তথ্য পরিবর্তন করেছেন। নিচে বর্তমান তথ্য দেখে আবার সংরক্ষণ করুন।',
     'Someone else changed this record after you opened it. Check the current values and save again.',
   ),
+  busy: msg('এই মুহূর্তে অন্য কেউ এই ব্যবহারকারীর তথ্য সংরক্ষণ করছেন; পাসওয়ার্ড বদলানো হয়নি। আবার চেষ্টা করুন।', 'Someone else is saving this person right now; the password was not changed. Try again.'),
 };
+
+/** A password write through the versioned mechanism (user-field-write.ts): 404 or 409, never a silent loss. */
+async function writePassword(userId: unknown, fields: Record<string, unknown>): Promise<number> {
+  const result = await setUserFields(userId, fields, { changed: ['password', 'mustChangePassword'] });
+  if (result.written) return result.version;
+  if (result.reason === 'missing') throw new NotFoundError();
+  throw new ConflictError(MESSAGES.busy, { changed: [] });
+}
 
 // --- Helpers ---------------------------------------------------------------------------------------------
 
@@ -399,7 +410,7 @@ export async function getUser(
   action: Extract<Action, 'user.read' | 'user.manage' | 'token.manage'> = 'user.read',
 ): Promise<UserDetail> {
   const { doc, tree, today } = await loadFor(ctx, userId, action);
-  return detailOfDoc(doc, tree, today);
+  return withLastSignIn(detailOfDoc(doc, tree, today));
 }
 
 /** The signed-in person's own record. */
@@ -407,7 +418,7 @@ export async function getOwnProfile(ctx: RequestContext): Promise<UserDetail> {
   const actor = actorOf(ctx);
   const doc = await User.findById(actor.userId);
   if (!doc) throw new NotFoundError();
-  return detailOfDoc(doc, await officeTree(), todayOf(ctx));
+  return withLastSignIn(detailOfDoc(doc, await officeTree(), todayOf(ctx)));
 }
 
 /** The offices the caller may pick for `action`, depth-first with their depth (for indented pickers). */
@@ -512,7 +523,7 @@ export async function updateUser(ctx: RequestContext, userId: string, input: Upd
   // A change of the active flag alone is audited as what it is.
   const action = changes.length === 1 && changes[0]!.field === 'active' ? (active ? 'user.reactivate' : 'user.deactivate') : 'user.update';
   if (changes.length) await saveAudited(ctx, doc, action, changes);
-  return detailOfDoc(doc, tree, today);
+  return withLastSignIn(detailOfDoc(doc, tree, today));
 }
 
 async function setActive(ctx: RequestContext, userId: string, active: boolean): Promise<UserDetail> {
@@ -523,7 +534,7 @@ async function setActive(ctx: RequestContext, userId: string, active: boolean): 
     doc.active = active;
     await saveAudited(ctx, doc, active ? 'user.reactivate' : 'user.deactivate', diff(before, snapshot(doc), ['active']));
   }
-  return detailOfDoc(doc, tree, today);
+  return withLastSignIn(detailOfDoc(doc, tree, today));
 }
 
 /** Deactivates a person: their sessions and tokens stop working at once. An admin cannot deactivate themself. */
@@ -541,9 +552,9 @@ export async function resetPassword(ctx: RequestContext, userId: string): Promis
   const { doc, tree, today } = await loadFor(ctx, userId, 'user.manage', true);
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  // Not a versioned save: a password reset must not make an open edit form stale. passwordChangedAt ends
-  // every API token issued before it (auth.service compares it with the token's stamp).
-  await User.updateOne({ _id: doc._id }, { $set: { passwordHash, mustChangePassword: true, passwordChangedAt: ctx.clock.now() } });
+  // Versioned, so a simultaneous admin edit cannot write the old hash back; passwordChangedAt ends every API
+  // token issued before it (auth.service compares it with the token's stamp).
+  doc.set('__v', await writePassword(doc._id, { passwordHash, mustChangePassword: true, passwordChangedAt: ctx.clock.now() }));
   await recordAudit(ctx, {
     action: 'user.reset-password',
     entity: entityOf(doc),
@@ -553,7 +564,7 @@ export async function resetPassword(ctx: RequestContext, userId: string): Promis
     ],
   });
   doc.mustChangePassword = true;
-  return { user: detailOfDoc(doc, tree, today), oneTimePassword };
+  return { user: await withLastSignIn(detailOfDoc(doc, tree, today)), oneTimePassword };
 }
 
 // --- Acting charges ------------------------------------------------------------------------------------
@@ -638,7 +649,7 @@ export async function updateOwnProfile(ctx: RequestContext, input: ProfileInput)
   doc.searchText = searchTextOf(doc);
   const changes = diff(before, snapshot(doc), AUDITED);
   if (changes.length) await saveAudited(ctx, doc, 'user.profile-update', changes);
-  return detailOfDoc(doc, tree, todayOf(ctx));
+  return withLastSignIn(detailOfDoc(doc, tree, todayOf(ctx)));
 }
 
 /**
@@ -656,7 +667,7 @@ export async function changeOwnPassword(ctx: RequestContext, input: ChangePasswo
   if (input.newPassword === input.currentPassword) throw new ValidationError({ newPassword: MESSAGES.sameAsCurrent });
   const passwordHash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();
-  await User.updateOne({ _id: doc._id }, { $set: { passwordHash, mustChangePassword: false, passwordChangedAt: now } });
+  await writePassword(doc._id, { passwordHash, mustChangePassword: false, passwordChangedAt: now });
   await recordAudit(ctx, {
     action: 'user.password-change',
     entity: entityOf(doc),
