@@ -213,7 +213,7 @@ export interface ParsedMemoNumber {
 // Prefixes seen in letters: "স্মারক নং-", "স্মারক নম্বর:", "সূত্র: স্মারক নং", "Memo No.", "Ref:", ...
 // The lookahead stops a word like "memorandum" from being half-eaten as "memo".
 const PREFIX_RE =
-  /^(?:সূত্র\s*[:ঃ]?\s*)?(?:স্মারক(?:\s*(?:নং|নম্বর|নাম্বার))?|নং|নম্বর|(?:memo|ref(?:erence)?)\.?(?:\s*(?:no|number)\.?)?)(?=[\s.:ঃ#\-–—]|[0-9০-৯])[\s.:ঃ#\-–—]*/iu;
+  /^(?:সূত্র\s*[ঃ:]?\s*)?(?:স্মারক(?:\s*(?:নং|নম্বর|নাম্বার))?|নং|নম্বর|(?:memo|ref(?:erence)?)\.?(?:\s*(?:no|number)\.?)?)(?=[ঃ\s.:#\-–—]|[0-9০-৯])[ঃ\s.:#\-–—]*/iu;
 
 const DIGITS = '[0-9০-৯]+';
 // Dot-joined segments, then optionally a dash-like separator and the serial, then optional full stop (। or .).

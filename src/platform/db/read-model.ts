@@ -175,8 +175,15 @@ const lastPrune = new Map<string, number>();
  */
 export async function recordChanges(log: ChangeLog, ids: readonly (string | Types.ObjectId)[]): Promise<void> {
   if (!ids.length) return;
-  const at = new Date();
-  await logCollection(log).insertMany(ids.map((id) => ({ _id: new Types.ObjectId(), [log.keyField]: id, at })));
+  let at = new Date();
+  // A change id carries the time it was made, and catch-ups look back OVERLAP_MS before the newest change they
+  // applied. An insert held up longer than that (the engine restarting: the driver waits for it) becomes visible
+  // after newer changes were applied and would be skipped for good, so a slow one is logged again with fresh ids.
+  for (let attempt = 0; ; attempt += 1) {
+    await logCollection(log).insertMany(ids.map((id) => ({ _id: new Types.ObjectId(), [log.keyField]: id, at })));
+    if (Date.now() - at.getTime() < OVERLAP_MS / 2 || attempt >= 4) break;
+    at = new Date();
+  }
   await changeMarker(log.topic).bump();
   if (Date.now() - (lastPrune.get(log.topic) ?? 0) > 60_000) {
     lastPrune.set(log.topic, Date.now());
