@@ -10,9 +10,10 @@ import type { Types } from 'mongoose';
 import { dhakaDateOf } from '../../lib/index.js';
 import { claimOnce, isDuplicateKey, type ClaimCollection } from '../../platform/db/claim.js';
 import { ConflictError } from '../../platform/errors.js';
+import { recordChanges } from '../../platform/db/read-model.js';
 import { recordEvent } from '../../platform/events/index.js';
 import { claimForDocument } from '../memo-numbers/memo.service.js';
-import { ActionItem, Meeting, MeetingClaim, VerifyCode, type MeetingDoc } from './meeting.model.js';
+import { ActionItem, DECISION_LOG, Meeting, MeetingClaim, VerifyCode, type MeetingDoc } from './meeting.model.js';
 import type { MeetingEventBus } from './meeting.events.js';
 
 type Hydrated = mongoose.HydratedDocument<MeetingDoc>;
@@ -175,6 +176,9 @@ async function createActionItems(m: MeetingDoc): Promise<void> {
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
+  // A raw insert passes the model's write hooks by: log the items for every instance's decisions listing (a
+  // retry that creates them long after the issue would otherwise show only after a full reload).
+  await recordChanges(DECISION_LOG, docs.map((d) => d._id));
 }
 
 /** Whether the meeting exists issued (used by handlers that must wait for the status). */
