@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../support/app.js';
 import { tokenFor } from '../support/auth.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
+import { expectOneWinner } from '../support/race.js';
 
 const N = 20;
 /** Rounds per write: one round of the old code sometimes had a single winner by luck. */
@@ -49,16 +50,8 @@ describe('meeting races: one winner per version under simultaneous writes', func
   const versionOf = async (id: string): Promise<number> => (await Meeting.findById(id).lean())!.__v;
   const minutes = (opening: string) => ({ opening, items: [{ topic: 'অগ্রগতি', paragraphs: ['আলোচনা হয়।'] }], decisions: [{ text: 'অবহিতকরণ সভা আয়োজন করতে হবে।', deadline: '2025-10-15', item: 0 }] });
 
-  /** Sends N writes at once; checks one 200 and N − 1 × 409 (code `conflict`); returns the winner's index. */
-  async function race(send: (i: number) => request.Test): Promise<{ winner: number; answers: request.Response[] }> {
-    const answers = await Promise.all(Array.from({ length: N }, (_, i) => send(i).then((r) => r)));
-    const statuses = answers.map((r) => r.status);
-    const ok = statuses.flatMap((s, i) => (s === 200 ? [i] : []));
-    expect(ok, `statuses: ${statuses.join(' ')}`).to.have.length(1);
-    expect(statuses.filter((s) => s === 409), `statuses: ${statuses.join(' ')}`).to.have.length(N - 1);
-    for (const r of answers.filter((x) => x.status === 409)) expect(r.body.error.code).to.equal('conflict');
-    return { winner: ok[0]!, answers };
-  }
+  const race = (send: (i: number) => request.Test) => expectOneWinner(N, send);
+
 
   it('when 20 PUT minutes with the same version arrive at once, then exactly one is saved (its text), 19 × 409 and one audit row', async () => {
     for (let round = 0; round < ROUNDS; round++) {

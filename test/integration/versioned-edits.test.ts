@@ -19,6 +19,7 @@ import { claimVersion, VERSION_CLAIM_STALE_MS, versionClaimKey, writeClaimed } f
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 import { createUser, createWorld } from '../support/factories.js';
+import { expectOneWinner } from '../support/race.js';
 
 const N = 20;
 /** Rounds per record type: one round of the old code often had a single winner by luck (27 extra saves in 160). */
@@ -45,16 +46,11 @@ describe('versioned edits: one winner per version under simultaneous saves', fun
     importCharter: (office: string, text: string) => request(server.url).post(`/api/v1/offices/${office}/charter`).set('Authorization', `Bearer ${tokens[who]}`).set('Content-Type', 'text/plain; charset=utf-8').send(text),
   });
 
-  /** Sends N saves at once; returns the index of the one 200 after checking that every other one is a 409. */
-  async function race(send: (i: number) => request.Test): Promise<{ winner: number; bodies: request.Response[] }> {
-    const answers = await Promise.all(Array.from({ length: N }, (_, i) => send(i).then((r) => r)));
-    const statuses = answers.map((r) => r.status);
-    const ok = statuses.flatMap((s, i) => (s === 200 ? [i] : []));
-    expect(ok, `statuses: ${statuses.join(' ')}`).to.have.length(1);
-    expect(statuses.filter((s) => s === 409), `statuses: ${statuses.join(' ')}`).to.have.length(N - 1);
-    for (const r of answers.filter((x) => x.status === 409)) expect(r.body.error.code).to.equal('conflict');
-    return { winner: ok[0]!, bodies: answers };
-  }
+  const race = async (send: (i: number) => request.Test) => {
+    const { winner, answers } = await expectOneWinner(N, send);
+    return { winner, bodies: answers };
+  };
+
 
   before(async () => {
     await resetDatabase();
