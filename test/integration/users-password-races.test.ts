@@ -65,9 +65,10 @@ describe('password writes beside versioned saves of the same user', function () 
     expect(resets, 'most resets get through (they retry a lost version)').to.be.greaterThan(3);
   });
 
-  it('when a person changes their own password while an admin edits them, then the new password is the one stored and the edits are kept', async () => {
+  it('when a person changes their own password while an admin edits them, then the new password is the one stored (or, refused as busy, the old one stays) and the edits are kept', async () => {
     const world = await createWorld();
     const failures: string[] = [];
+    let busy = 0;
     for (let trial = 0; trial < 4; trial += 1) {
       const target = await createUser({ office: world.root, roles: ['monitor'] });
       const token = await tokenFor(server.url, target.username);
@@ -81,13 +82,20 @@ describe('password writes beside versioned saves of the same user', function () 
       await new Promise((r) => setTimeout(r, 150));
       stop.done = true;
       const saved = (await Promise.all(loops)).reduce((a, b) => a + b, 0);
-      expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 204]);
+      // Against three admins saving without pause, a change may lose every retry on a loaded machine: then it
+      // says so (409, "try again") and the old password stays. What must never happen is an answer that does
+      // not match what is stored.
+      expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 204, 409]);
       const stored = await User.findById(target._id).select('+passwordHash').lean();
-      if (!(await verifyPassword(stored!.passwordHash, newPassword))) failures.push(`trial ${trial}: the new password was lost`);
+      if (answer.status === 409) {
+        busy += 1;
+        if (!(await verifyPassword(stored!.passwordHash, TEST_PASSWORD))) failures.push(`trial ${trial}: refused, yet the old password no longer works`);
+      } else if (!(await verifyPassword(stored!.passwordHash, newPassword))) failures.push(`trial ${trial}: the new password was lost`);
       expect(saved, 'the edits were saved too').to.be.greaterThan(0);
       expect(stored!.nameBn).to.match(/^সম্পাদনা /);
     }
     expect(failures).to.deep.equal([]);
+    expect(busy, 'at least one change gets through its retries').to.be.below(4);
   });
 
   it('when a person switches the page language while an admin resets their password, then the reset password is the one stored', async () => {

@@ -13,6 +13,7 @@ import genericPool, { type Pool } from 'generic-pool';
 import { AppError } from '../errors.js';
 import { DOCUMENT_CHROMIUM_ARGS, launchBrowser, type Browser, type HTTPRequest, type Page } from './browser.js';
 import { setPdfMetadata, type PdfMetadata } from './metadata.js';
+import { killProcessGroup, waitForGroupExit } from './process-group.js';
 
 /** Where the renderer's own assets live. `.invalid` can never resolve, and nothing under it reaches a network. */
 export const PDF_ASSET_ORIGIN = 'http://pdf-assets.invalid';
@@ -152,18 +153,6 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error, s
       (e: unknown) => (done(), reject(e)),
     );
   });
-}
-
-/** SIGKILL a process group (Puppeteer starts Chromium detached, so the group is the browser and its children). */
-function killProcessGroup(pid: number | undefined): void {
-  if (!pid) return;
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 interface BrowserSlot {
@@ -501,6 +490,7 @@ export class PdfRenderer {
       );
     }
     killProcessGroup(slot.pid);
+    if (!(await waitForGroupExit(slot.pid, this.closeTimeoutMs))) this.logger?.warn({ pid: slot.pid }, 'pdf: Chromium processes still exiting after close');
   }
 
   /**
