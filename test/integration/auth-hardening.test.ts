@@ -13,13 +13,10 @@ import { claimOnce, type ClaimCollection } from '../../src/platform/db/claim.js'
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 import { TEST_PASSWORD, createUser, createWorld } from '../support/factories.js';
+import { LOCKOUT_ENV, tokenRequest } from '../support/auth.js';
 
-const ENV = { LOCKOUT_ATTEMPTS: '5', LOCKOUT_MINUTES: '15', LOGIN_RATE_LIMIT: '1000' };
+const ENV = LOCKOUT_ENV;
 const SETTINGS = { lockoutAttempts: 5, lockoutMinutes: 15 };
-
-function tokenRequest(url: string, username: string, password: string) {
-  return request(url).post('/api/v1/auth/token').send({ username, password });
-}
 
 /** `{ $in: … }`, `{ $gt: … }`: a filter the engine serves by a scan (an ObjectId is a value). */
 function isOperator(v: unknown): boolean {

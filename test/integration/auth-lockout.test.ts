@@ -8,12 +8,9 @@ import { SignInSlot } from '../../src/features/auth/auth.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 import { TEST_PASSWORD, createUser, createWorld } from '../support/factories.js';
+import { LOCKOUT_ENV, tokenRequest } from '../support/auth.js';
 
-const ENV = { LOCKOUT_ATTEMPTS: '5', LOCKOUT_MINUTES: '15', LOGIN_RATE_LIMIT: '1000' };
-
-function tokenRequest(url: string, username: string, password: string) {
-  return request(url).post('/api/v1/auth/token').send({ username, password });
-}
+const ENV = LOCKOUT_ENV;
 
 /** The password checks that failed, as the audit log counts them: one row per check, numbered. */
 async function failedChecks(username: string): Promise<string[]> {

@@ -32,3 +32,11 @@ export async function tokenFor(baseUrl: string, username: string, password = TES
   expect(res.status, `token for ${username}: ${JSON.stringify(res.body)}`).to.equal(201);
   return res.body.token as string;
 }
+
+/** Settings of the lockout tests: 5 attempts, 15 minutes, and no per-address limit getting in the way. */
+export const LOCKOUT_ENV = { LOCKOUT_ATTEMPTS: '5', LOCKOUT_MINUTES: '15', LOGIN_RATE_LIMIT: '1000' };
+
+/** One token request, answered as it comes (no assertion: lockout tests count the statuses). */
+export function tokenRequest(url: string, username: string, password: string): request.Test {
+  return request(url).post('/api/v1/auth/token').send({ username, password });
+}
