@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Clock } from '../../lib/index.js';
-import type { RequestContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 /** The service-facing context of a request: actor, address, request id and the app's clock. */
 export function contextOf(req: Request): RequestContext {

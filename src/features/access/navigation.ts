@@ -1,8 +1,8 @@
 // What the layout shows about the signed-in user, and the menu for their roles.
 import { translator, type Language } from '../../platform/i18n/index.js';
-import type { OfficeTree } from '../offices/office-tree.js';
-import type { Role } from '../users/user.model.js';
-import type { Actor } from './actor.js';
+import type { OfficeTree } from '../../kernel/office-tree.js';
+import type { Role } from '../../kernel/roles.js';
+import type { Actor } from '../../kernel/actor.js';
 
 export interface NavItem {
   readonly href: string;

@@ -4,10 +4,10 @@
 //   2. scoped, and the record's office is outside the subtree of every permitted post, and the record is not
 //      assigned to the actor or their office          → not found (404: existence is not revealed)
 //   3. otherwise                                       → allowed
-import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
-import type { OfficeTree } from '../offices/office-tree.js';
-import { ROLES, type Role } from '../users/user.model.js';
-import type { Actor, Post } from './actor.js';
+import { ForbiddenError, NotFoundError } from '../../kernel/errors.js';
+import type { OfficeTree } from '../../kernel/office-tree.js';
+import { ROLES, type Role } from '../../kernel/roles.js';
+import type { Actor, Post } from '../../kernel/actor.js';
 
 const EVERYONE: readonly Role[] = ROLES;
 const WRITERS: readonly Role[] = ROLES.filter((r) => r !== 'observer');

@@ -3,9 +3,9 @@
 // scope. The guard authenticates (page → redirect to sign-in, API → 401) and checks the role part of the
 // rule (403); the handler checks the record's scope with assertCan (404) once it has loaded the record.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../kernel/errors.js';
 import { retryTransientReads } from '../../platform/http/read-retry.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../../kernel/actor.js';
 import { permittedPosts, type Action } from './policy.js';
 
 /** 'public': anyone; 'signed-in': any signed-in user; otherwise an action from the policy. */

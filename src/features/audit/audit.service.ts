@@ -1,15 +1,10 @@
 // The audit log: who did what, when, to which record, with before/after of the changed fields, and from where.
-import { dhakaDateOf, type Clock } from '../../lib/index.js';
-import type { Actor } from '../access/actor.js';
+import { dhakaDateOf } from '../../lib/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { AuditEntry, type AuditDoc } from './audit.model.js';
 
 /** What a service needs to know about the request it serves. */
-export interface RequestContext {
-  readonly actor?: Actor;
-  readonly ip?: string;
-  readonly requestId?: string;
-  readonly clock: Clock;
-}
+export type { RequestContext } from '../../kernel/context.js';
 
 export interface Change {
   readonly field: string;

@@ -2,28 +2,12 @@
 // ancestors, and on the embedded engine any filter other than {_id} reads the whole collection, so the tree
 // is loaded once and reloaded when the 'offices' change marker moves (platform/db/change-marker.ts).
 import { changeMarker } from '../../platform/db/change-marker.js';
-import { Office, type OfficeLevel } from './office.model.js';
+import { OfficeTree, type OfficeNode, type OfficeTreeSnapshot as Snapshot } from '../../kernel/office-tree.js';
+import { Office } from './office.model.js';
 
-export interface OfficeNode {
-  readonly id: string;
-  readonly code: string;
-  readonly nameBn: string;
-  readonly nameEn: string | undefined;
-  readonly level: OfficeLevel;
-  readonly parent: string | undefined;
-  /** Root-first. */
-  readonly ancestors: readonly string[];
-  readonly active: boolean;
-  readonly geoCode: string | undefined;
-}
+export { OfficeTree, type OfficeNode } from '../../kernel/office-tree.js';
 
 const marker = changeMarker('offices');
-
-interface Snapshot {
-  readonly marker: string;
-  readonly byId: ReadonlyMap<string, OfficeNode>;
-  readonly children: ReadonlyMap<string, readonly string[]>;
-}
 
 let snapshot: Snapshot | undefined;
 let loading: Promise<Snapshot> | undefined;
@@ -71,46 +55,4 @@ export async function officeTree(): Promise<OfficeTree> {
     snapshot = await loading;
   }
   return new OfficeTree(snapshot);
-}
-
-export class OfficeTree {
-  constructor(private readonly s: Snapshot) {}
-
-  get(id: string | undefined | null): OfficeNode | undefined {
-    return id ? this.s.byId.get(String(id)) : undefined;
-  }
-
-  all(): OfficeNode[] {
-    return [...this.s.byId.values()];
-  }
-
-  /** True when `officeId` is `rootId` or below it. */
-  contains(rootId: string, officeId: string | undefined | null): boolean {
-    if (!officeId) return false;
-    const id = String(officeId);
-    if (id === rootId) return true;
-    return this.s.byId.get(id)?.ancestors.includes(rootId) ?? false;
-  }
-
-  /** `rootId` and every office below it. */
-  subtreeIds(rootId: string): string[] {
-    const out: string[] = [];
-    const walk = (id: string): void => {
-      out.push(id);
-      for (const child of this.s.children.get(id) ?? []) walk(child);
-    };
-    if (this.s.byId.has(rootId)) walk(rootId);
-    return out;
-  }
-
-  children(id: string): OfficeNode[] {
-    return (this.s.children.get(id) ?? []).map((c) => this.s.byId.get(c)!);
-  }
-
-  /** "Name, parent name" path for pickers, root first. */
-  path(id: string): OfficeNode[] {
-    const node = this.s.byId.get(id);
-    if (!node) return [];
-    return [...node.ancestors.map((a) => this.s.byId.get(a)).filter((n): n is OfficeNode => !!n), node];
-  }
 }

@@ -1,7 +1,8 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
-export const OFFICE_LEVELS = ['ministry', 'department', 'division', 'district', 'upazila', 'other'] as const;
-export type OfficeLevel = (typeof OFFICE_LEVELS)[number];
+import { OFFICE_LEVELS } from '../../kernel/office-tree.js';
+
+export { OFFICE_LEVELS, type OfficeLevel } from '../../kernel/office-tree.js';
 
 /** The segment values an office uses in its memo numbers (domain.md, "Memo numbers"); strings keep leading zeros. */
 const memoSegmentsSchema = new Schema(

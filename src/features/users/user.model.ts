@@ -1,9 +1,9 @@
-import { bumpOnWrite } from '../../platform/db/change-marker.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { ROLES } from '../../kernel/roles.js';
+import { bumpOnWrite } from '../../platform/db/change-marker.js';
 import { reserveUsername } from './username-index.js';
 
-export const ROLES = ['admin', 'innovation_officer', 'head', 'field_officer', 'monitor', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../kernel/roles.js';
 
 /** A second post held for a date range (চলতি/অতিরিক্ত দায়িত্ব); Dhaka dates, both inclusive. */
 const actingChargeSchema = new Schema({
