@@ -32,6 +32,14 @@ import { memoRoutes } from './features/memo-numbers/memo.routes.js';
 import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
 import { letterheadRoutes } from './features/letterhead/letterhead.routes.js';
 import { initiativePdfRoutes } from './features/initiatives/initiative-pdf.routes.js';
+import { auditText } from './features/audit/audit.i18n.js';
+import { chartersText } from './features/charters/charters.i18n.js';
+import { attachmentsText } from './features/initiatives/attachments.i18n.js';
+import { initiativesText } from './features/initiatives/initiatives.i18n.js';
+import { letterheadText } from './features/letterhead/letterhead.i18n.js';
+import { meetingsText, memoText } from './features/meetings/meetings.i18n.js';
+import { officesText } from './features/offices/offices.i18n.js';
+import { usersText } from './features/users/users.i18n.js';
 import { rememberLanguage } from './features/users/user-field-write.js';
 import type { Clock } from './lib/index.js';
 import { contextOf } from './features/access/context.js';
@@ -42,6 +50,7 @@ import type { Database } from './platform/db/connection.js';
 import { bodyParsing } from './platform/http/body-guard.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
 import { flashMiddleware } from './platform/http/flash.js';
+import { registerCatalogue, type Catalogue } from './platform/i18n/index.js';
 import { OpenApiRegistry } from './platform/http/openapi.js';
 import { languageMiddleware, requestId } from './platform/http/request-context.js';
 import { configureViews } from './platform/http/views.js';
@@ -66,8 +75,28 @@ export interface AppDeps {
 /** Every event the features publish (names and payloads); platform/events/index.ts says which are durable. */
 export type AppEvents = MeetingEvents;
 
+/** Each feature's interface text and the name views ask for it by (t('offices.key')); users' merges into the shared one. */
+const CATALOGUES: Readonly<Record<string, Catalogue>> = {
+  offices: officesText,
+  users: usersText,
+  audit: auditText,
+  charters: chartersText,
+  initiatives: initiativesText,
+  attachments: attachmentsText,
+  meetings: meetingsText,
+  memo: memoText,
+  letterhead: letterheadText,
+};
+
+/** Gives i18n every feature's text; createApp calls it, and calling it again changes nothing. */
+export function registerCatalogues(): readonly string[] {
+  for (const [namespace, catalogue] of Object.entries(CATALOGUES)) registerCatalogue(namespace, catalogue);
+  return Object.keys(CATALOGUES);
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger, clock } = deps;
+  registerCatalogues();
   const app = express();
   const api = new OpenApiRegistry();
   const routeTable: RouteTable = [];
