@@ -4,7 +4,7 @@ import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
 import { Initiative, StageClaim, Transition } from '../../src/features/initiatives/initiative.model.js';
-import { CLAIM_GRACE_MS } from '../../src/features/initiatives/initiative.service.js';
+import { CLAIM_GRACE_MS } from '../../src/features/initiatives/initiative.transitions.js';
 import { fixedClock, systemClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';

@@ -10,26 +10,25 @@ import { parseOrThrow } from '../../platform/http/validation.js';
 import { contextOf } from '../access/context.js';
 import { assertCan, decide } from '../access/policy.js';
 import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
+import { officeTree } from '../offices/index.js';
 import { AREA_STATUSES, KINDS, STAGES, type InitiativeDoc, type Stage } from './initiative.model.js';
 import {
   addArea,
-  allowedMoves,
   areaRollup,
   canEditDetails,
   canUpdateArea,
   changedFieldLabels,
   createInitiative,
-  decideTransition,
   getInitiative,
   isStuck,
   listInitiatives,
   listTransitions,
-  proposeTransition,
   timeInStages,
   updateArea,
   updateInitiative,
 } from './initiative.service.js';
+import { allowedMoves } from './initiative.stages.js';
+import { decideTransition, proposeTransition } from './initiative.transitions.js';
 import { areaPatchSchema, areaSchema, createInitiativeSchema, decisionSchema, listQuerySchema, transitionSchema, updateInitiativeSchema } from './initiative.schemas.js';
 import type { InitiativeSummary } from './initiative.read-model.js';
 import { initiativesText } from './initiatives.i18n.js';
