@@ -28,28 +28,24 @@ import {
 import {
   OwnAccountError,
   addActingCharge,
-  changeOwnPassword,
-  createOwnToken,
   createUser,
   deactivateUser,
-  getOwnProfile,
-  getUser,
-  listOwnTokens,
-  listUserTokens,
-  listUsers,
-  officeChoices,
   reactivateUser,
   removeActingCharge,
   resetPassword,
+  updateUser,
+} from './admin.service.js';
+import { getUser, listUsers, officeChoices } from './directory.service.js';
+import { changeOwnPassword, getOwnProfile, updateOwnProfile } from './profile.service.js';
+import {
+  createOwnToken,
+  listOwnTokens,
+  listUserTokens,
   revokeOwnOrManagedToken,
   revokeUserToken,
-  updateOwnProfile,
-  updateUser,
-  type ActingChargeView,
   type TokenInfo,
-  type UserDetail,
-  type UserSummary,
-} from './user.service.js';
+} from './tokens.service.js';
+import type { ActingChargeView, UserDetail, UserSummary } from './user.records.js';
 
 /** The configuration default (TOKEN_DAYS), used when the app does not pass its auth settings. */
 const DEFAULT_SETTINGS: AuthSettings = { lockoutAttempts: 5, lockoutMinutes: 15, tokenDays: 90 };
