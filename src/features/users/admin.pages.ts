@@ -6,8 +6,7 @@ import type { Request, Response } from 'express';
 import { ConflictError, ValidationError } from '../../platform/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
-import { contextOf } from '../access/context.js';
-import { actorOf, type Routes } from '../access/routes.js';
+import { actorOf, contextOf, type Routes } from './deps.js';
 import {
   OwnAccountError,
   addActingCharge,

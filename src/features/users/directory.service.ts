@@ -2,9 +2,7 @@
 // checked against the caller's scope, and the offices the caller may pick for an action.
 import { Types } from 'mongoose';
 import { escapeRegExp, searchKey } from '../../lib/index.js';
-import { scopeOffices, type Action } from '../access/policy.js';
-import type { RequestContext } from '../audit/audit.service.js';
-import { officeTree } from '../offices/index.js';
+import { officeTree, scopeOffices, type Action, type RequestContext } from './deps.js';
 import { withLastSignIn } from './last-sign-in.js';
 import { User, type Role } from './user.model.js';
 import { detailOfDoc, summaryOf, type UserDetail, type UserRecord, type UserSummary } from './user.records.js';

@@ -2,9 +2,7 @@
 import type { Request, Response } from 'express';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
-import { contextOf } from '../access/context.js';
-import type { Routes } from '../access/routes.js';
-import type { AuthSettings } from '../auth/auth.service.js';
+import { contextOf, type AuthSettings, type Routes } from './deps.js';
 import { createOwnToken, listOwnTokens, listUserTokens, revokeOwnOrManagedToken, revokeUserToken } from './tokens.service.js';
 import { both, instantText, langOf, param, summaryView, tokenView, tr, type Values } from './user.presenters.js';
 import { tokenNameSchema } from './user.schemas.js';

@@ -1,9 +1,16 @@
 // API tokens: one's own (list, issue, revoke) and, with token.manage, those of the people in one's subtree.
 import { NotFoundError } from '../../platform/errors.js';
-import { assertCan } from '../access/policy.js';
-import type { RequestContext } from '../audit/audit.service.js';
-import { findToken, issueToken, listTokens, revokeToken, type AuthSettings, type TokenView } from '../auth/auth.service.js';
-import { officeTree } from '../offices/index.js';
+import {
+  assertCan,
+  findToken,
+  issueToken,
+  listTokens,
+  officeTree,
+  revokeToken,
+  type AuthSettings,
+  type RequestContext,
+  type TokenView,
+} from './deps.js';
 import { getUser } from './directory.service.js';
 import { User } from './user.model.js';
 import type { UserDetail } from './user.records.js';

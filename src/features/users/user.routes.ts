@@ -1,8 +1,7 @@
 // Pages and API of the users feature. Routes are thin: parse, call the service, render or answer. The pages and
 // the API of each part live in their own files; this puts them together in the order they were always declared.
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
-import { Routes, type RouteTable } from '../access/routes.js';
-import type { AuthSettings } from '../auth/auth.service.js';
+import { Routes, type AuthSettings, type RouteTable } from './deps.js';
 import { adminPages } from './admin.pages.js';
 import { profilePages } from './profile.pages.js';
 import { ownTokenPages, userTokenPages } from './tokens.pages.js';

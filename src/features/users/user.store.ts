@@ -4,10 +4,17 @@
 import { dhakaDateOf } from '../../lib/index.js';
 import { saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, NotFoundError, UnauthorizedError, type Message } from '../../platform/errors.js';
-import type { Actor } from '../access/actor.js';
-import { assertCan, type Action, type Target } from '../access/policy.js';
-import { findAudit, recordAudit, type Change, type RequestContext } from '../audit/audit.service.js';
-import { officeTree } from '../offices/index.js';
+import {
+  assertCan,
+  findAudit,
+  officeTree,
+  recordAudit,
+  type Action,
+  type Actor,
+  type Change,
+  type RequestContext,
+  type Target,
+} from './deps.js';
 import { setUserFields } from './user-field-write.js';
 import { User } from './user.model.js';
 import { entityOf, snapshot, versionOf, type Loaded, type UserRecord } from './user.records.js';
