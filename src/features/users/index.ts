@@ -4,10 +4,10 @@ export {
   listUsers,
   /** One person, checked against the caller's scope for the action (404 outside it). */
   getUser,
-  /** The signed-in person's own record. */
-  getOwnProfile,
   /** Offices the caller may pick for an action, depth-first with depth, for indented pickers. */
   officeChoices,
+} from './directory.service.js';
+export {
   /** Creates a person with a one-time password (returned once) that must be changed at first sign-in. */
   createUser,
   /** Edits a person at the version read; a stale version is a ConflictError naming the changed fields. */
@@ -22,10 +22,20 @@ export {
   addActingCharge,
   /** Removes an acting charge (the audit log keeps it). */
   removeActingCharge,
+  /** A readable one-time password: three groups of four characters without look-alikes. */
+  generateOneTimePassword,
+  /** Refusal about one's own account (deactivating oneself, dropping one's own admin role). */
+  OwnAccountError,
+} from './admin.service.js';
+export {
+  /** The signed-in person's own record. */
+  getOwnProfile,
   /** Edits one's own names, e-mail, phone and language. */
   updateOwnProfile,
   /** Changes one's own password (current one required) and clears "must change password". */
   changeOwnPassword,
+} from './profile.service.js';
+export {
   /** One's own API tokens. */
   listOwnTokens,
   /** Issues an API token for oneself (returned once). */
@@ -36,12 +46,12 @@ export {
   listUserTokens,
   /** Revokes one of a person's tokens (token.manage). */
   revokeUserToken,
+} from './tokens.service.js';
+export {
   /** The stored search text of a person (NFC, lower case: names, username, designation). */
   searchTextOf,
-  /** A readable one-time password: three groups of four characters without look-alikes. */
-  generateOneTimePassword,
-  /** Refusal about one's own account (deactivating oneself, dropping one's own admin role). */
-  OwnAccountError,
-} from './user.service.js';
-export type { UserSummary, UserDetail, ActingChargeView, UserList, ListQuery, TokenInfo } from './user.service.js';
+} from './user.records.js';
+export type { UserSummary, UserDetail, ActingChargeView } from './user.records.js';
+export type { UserList, ListQuery } from './directory.service.js';
+export type { TokenInfo } from './tokens.service.js';
 export { ROLES, type Role } from './user.model.js';
