@@ -8,7 +8,10 @@ import { resetDatabase } from '../support/db.js';
 import { TEST_PASSWORD, createUser, createWorld } from '../support/factories.js';
 import { csrfFrom, signIn, tokenFor } from '../support/auth.js';
 
-describe('sign-in, sessions, CSRF and API tokens', () => {
+describe('sign-in, sessions, CSRF and API tokens', function () {
+  // Each sign-in verifies an argon2 hash (memory-hard by design): a lockout test makes six, which took over
+  // 30 s on 2 cores beside other work.
+  this.timeout(120_000);
   let server: TestServer;
   let world: Awaited<ReturnType<typeof createWorld>>;
 

@@ -19,7 +19,7 @@ export function appEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Spawns the app and waits for its banner ("running at URL"), or for it to exit. */
-export async function spawnApp(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<AppProcess> {
+export async function spawnApp(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/main.ts')], {
     cwd: PROJECT_ROOT,
     env,
