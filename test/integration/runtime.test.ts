@@ -28,7 +28,7 @@ async function waitFor(label: string, ms: number, fn: () => Promise<boolean> | b
 }
 
 describe('runtime: the app process and its embedded engine', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let dataDir: string;
   let sqliteUrl: string;
   let app: AppProcess | undefined;
