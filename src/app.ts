@@ -205,7 +205,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auth.pages.router);
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable, stuckPilotMonths: config.initiatives.stuckPilotMonths }).router);
-  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events };
+  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events, officeTree };
   for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, attachmentRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes, letterheadRoutes, initiativePdfRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);

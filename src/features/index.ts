@@ -1,6 +1,7 @@
 // Importing a model file registers it with mongoose; main.ts calls this before syncing indexes.
 import { AuditEntry } from './audit/audit.model.js';
-import { ApiToken, SignInSlot, SignInState } from './auth/auth.model.js';
+import { SignInSlot, SignInState } from './auth/auth.model.js';
+import { ApiToken } from './users/api-tokens.js';
 import { Charter } from './charters/charter.model.js';
 import { Initiative, InitiativeChange, Transition } from './initiatives/initiative.model.js';
 import { Attachment, AttachmentFile } from './initiatives/attachment.model.js';

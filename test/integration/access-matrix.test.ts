@@ -112,7 +112,7 @@ describe('access matrix: route × role × office scope', function () {
           }
           if (p === 'tokenId') {
             const actor = { userId: String(user._id), username: user.username, nameBn: user.nameBn, nameEn: undefined, language: 'bn' as const, mustChangePassword: false, posts: [{ office: String(office._id), roles: ['field_officer' as const], designationBn: 'x', designationEn: undefined, acting: false }], via: 'token' as const };
-            values[p] = (await issueToken({ actor, clock: fixedClock(new Date()) }, { lockoutAttempts: 5, lockoutMinutes: 15, tokenDays: 30 })).id;
+            values[p] = (await issueToken({ actor, clock: fixedClock(new Date()) }, { tokenDays: 30 })).id;
           }
           break;
         }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
-import { ApiToken, SignInSlot } from '../../src/features/auth/auth.model.js';
+import { SignInSlot } from '../../src/features/auth/auth.model.js';
+import { ApiToken } from '../../src/features/users/api-tokens.js';
 import { User } from '../../src/features/users/user.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';

@@ -54,7 +54,7 @@ async function clientsFor(url: string, people: People, clock?: string): Promise<
   const c = clock ? fixedClock(clock) : systemClock;
   const out = {} as Record<Who, Client>;
   for (const [who, user] of Object.entries(people) as [Who, People[Who]][]) {
-    const { token } = await issueToken({ actor: actorFromUser(user, c, 'token'), clock: c }, { lockoutAttempts: 5, lockoutMinutes: 15, tokenDays: 30 });
+    const { token } = await issueToken({ actor: actorFromUser(user, c, 'token'), clock: c }, { tokenDays: 30 });
     out[who] = client(url, token);
   }
   return out;
@@ -958,7 +958,7 @@ describe('pages for API clients', () => {
 /** An API client for any user (e.g. a second head), with a token issued under the server's clock. */
 async function clientOf(url: string, user: Awaited<ReturnType<typeof createUser>>, clock: string): Promise<Client> {
   const c = fixedClock(clock);
-  const { token } = await issueToken({ actor: actorFromUser(user, c, 'token'), clock: c }, { lockoutAttempts: 5, lockoutMinutes: 15, tokenDays: 30 });
+  const { token } = await issueToken({ actor: actorFromUser(user, c, 'token'), clock: c }, { tokenDays: 30 });
   return client(url, token);
 }
 

@@ -6,7 +6,7 @@ import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { bnDate, optionalText, parseOrThrow } from '../../platform/http/validation.js';
 import { scopeOffices } from '../access/policy.js';
 import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
+import type { OfficeTree } from '../../kernel/office-tree.js';
 import type { AuditDoc } from './audit.model.js';
 import { findAudit } from './audit.service.js';
 
@@ -21,7 +21,7 @@ const auditQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
-async function query(req: Request) {
+async function query(req: Request, officeTree: () => Promise<OfficeTree>) {
   const q = parseOrThrow(auditQuery, req.query);
   const actor = actorOf(req);
   const tree = await officeTree();
@@ -57,12 +57,13 @@ function view(e: AuditDoc) {
   };
 }
 
-export function auditRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): { pages: Routes; apiRoutes: Routes } {
+/** `officeTree`: the offices feature's tree (the audit log sits below offices, which write to it). */
+export function auditRoutes(deps: { table: RouteTable; api: OpenApiRegistry; officeTree: () => Promise<OfficeTree> }): { pages: Routes; apiRoutes: Routes } {
   const pages = new Routes(deps.table, 'page');
   const apiRoutes = new Routes(deps.table, 'api', '/api/v1');
 
   pages.get('/admin/audit', 'audit.read', async (req, res) => {
-    const { q, items, total } = await query(req);
+    const { q, items, total } = await query(req, deps.officeTree);
     const pagesCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (page: number) => `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)])), page: String(page) })}`;
     res.render('audit/index', {
@@ -88,7 +89,7 @@ export function auditRoutes(deps: { table: RouteTable; api: OpenApiRegistry }): 
   });
 
   apiRoutes.get('/audit', 'audit.read', async (req, res) => {
-    const { q, items, total } = await query(req);
+    const { q, items, total } = await query(req, deps.officeTree);
     res.json({ items: items.map(view), total, page: q.page, pageSize: PAGE_SIZE });
   });
 

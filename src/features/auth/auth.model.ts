@@ -1,5 +1,4 @@
 import mongoose, { Schema } from 'mongoose';
-import { bumpOnWrite } from '../../platform/db/change-marker.js';
 
 /**
  * Sign-in attempts as claims (see sign-in-lockout.ts). Two kinds of record, each under a unique `_id` that is the
@@ -32,23 +31,3 @@ export const SignInSlot = mongoose.model('SignInSlot', signInSlotSchema, 'sign_i
  */
 const signInStateSchema = new Schema({ _id: { type: String }, generation: { type: Number, required: true } }, { versionKey: false });
 export const SignInState = mongoose.model('SignInState', signInStateSchema, 'sign_in_state');
-
-/** API bearer tokens, stored hashed: _id is the SHA-256 of the token, so a request's check is an _id read. */
-const apiTokenSchema = new Schema(
-  {
-    _id: { type: String },
-    user: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
-    name: { type: String, default: 'API' },
-    /** The first characters, to recognise a token in lists. */
-    prefix: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    expiresAt: { type: Date, required: true },
-    lastUsedAt: { type: Date },
-    revokedAt: { type: Date },
-    /** The user's passwordChangedAt when the token was issued (null: never changed): a later change ends it. */
-    passwordStamp: { type: Date },
-  },
-  { versionKey: false },
-);
-bumpOnWrite(apiTokenSchema, 'auth');
-export const ApiToken = mongoose.model('ApiToken', apiTokenSchema, 'api_tokens');

@@ -2,14 +2,17 @@
 import crypto from 'node:crypto';
 import type { Config } from '../../config.js';
 import { dhakaDateOf, toBanglaDigits, type Clock } from '../../lib/index.js';
-import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../platform/errors.js';
+import { TooManyRequestsError, UnauthorizedError } from '../../platform/errors.js';
 import type { Actor, Post } from '../access/actor.js';
 import { recordAudit, type RequestContext } from '../audit/audit.service.js';
 import { hashPassword, verifyPassword } from '../users/password.js';
 import { changeMarker } from '../../platform/db/change-marker.js';
 import { User, type Role } from '../users/user.model.js';
-import { ApiToken } from './auth.model.js';
 import { findUserForSignIn } from './sign-in-user.js';
+import { TOKEN_PREFIX, tokenId, tokenRecord, touchToken, type TokenSettings } from '../users/api-tokens.js';
+
+/** The token store belongs to users (tokens are a person's); re-exported for the callers that came here. */
+export { findToken, issueToken, listTokens, revokeToken, type TokenView } from '../users/api-tokens.js';
 import { recordSignIn } from '../users/last-sign-in.js';
 import { afterWrongAttempt, claimSignInSlot, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
 
@@ -21,10 +24,10 @@ const WRONG = {
   en: 'The username or password is not correct.',
 };
 
-export interface AuthSettings {
+/** The sign-in and token settings (config.auth); `tokenDays` is what the users feature's token store reads. */
+export interface AuthSettings extends TokenSettings {
   readonly lockoutAttempts: number;
   readonly lockoutMinutes: number;
-  readonly tokenDays: number;
 }
 
 export function authSettings(config: Config): AuthSettings {
@@ -186,33 +189,6 @@ export async function loadActor(userId: string, clock: Clock, via: Actor['via'])
   });
 }
 
-const TOKEN_PREFIX = 'udb_';
-
-function tokenId(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
-
-/**
- * Issues a bearer token for the actor; the token itself is shown once and stored only as a hash. It is stamped
- * with the user's passwordChangedAt (as read when the password was checked, when given), and stops working
- * once the password changes again.
- */
-export async function issueToken(
-  ctx: RequestContext & { actor: Actor },
-  settings: AuthSettings,
-  name = 'API',
-  passwordStamp?: Date | null,
-): Promise<{ token: string; expiresAt: Date; id: string }> {
-  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
-  const now = ctx.clock.now();
-  const expiresAt = new Date(now.getTime() + settings.tokenDays * 86_400_000);
-  const id = tokenId(token);
-  const stamp = passwordStamp !== undefined ? passwordStamp : ((await User.findById(ctx.actor.userId).select('passwordChangedAt').lean())?.passwordChangedAt ?? null);
-  await ApiToken.create({ _id: id, user: ctx.actor.userId, name, prefix: token.slice(0, 10), createdAt: now, expiresAt, passwordStamp: stamp });
-  await recordAudit(ctx, { action: 'token.create', entity: { type: 'token', id: id.slice(0, 16), label: name, office: ctx.actor.posts[0]?.office } });
-  return { token, expiresAt, id: id.slice(0, 16) };
-}
-
 /** The actor behind a bearer token, or undefined when it is unknown, expired or revoked. */
 export async function actorForToken(token: string, clock: Clock): Promise<Actor | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
@@ -224,7 +200,7 @@ export async function actorForToken(token: string, clock: Clock): Promise<Actor 
   // a plain collection write so it does not empty the actor caches.
   if (!entry.lastUsedAt || now.getTime() - entry.lastUsedAt.getTime() > 3_600_000) {
     entry.lastUsedAt = now;
-    void ApiToken.collection.updateOne({ _id: id as never }, { $set: { lastUsedAt: now } }).catch(() => undefined);
+    void touchToken(id, now).catch(() => undefined);
   }
   return entry.actor;
 }
@@ -243,7 +219,7 @@ async function cachedToken(id: string, clock: Clock) {
   const version = `${await authMarker.version()}:${dhakaDateOf(clock.now())}`;
   const hit = tokenCache.get(id);
   if (hit && hit.version === version) return hit.entry;
-  const record = await ApiToken.findById(id).lean();
+  const record = await tokenRecord(id);
   let entry: { actor: Actor; expiresAt: Date; lastUsedAt: Date | undefined } | undefined;
   if (record && !record.revokedAt) {
     const user = await User.findById(record.user).lean();
@@ -256,46 +232,3 @@ async function cachedToken(id: string, clock: Clock) {
   return entry;
 }
 
-export interface TokenView {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly user: string;
-  readonly createdAt: Date;
-  readonly expiresAt: Date;
-  readonly lastUsedAt: Date | undefined;
-  readonly revokedAt: Date | undefined;
-}
-
-export async function listTokens(userIds: readonly string[]): Promise<TokenView[]> {
-  const records = await ApiToken.find({ user: { $in: userIds } }).sort({ createdAt: -1 }).lean();
-  return records.map((r) => ({
-    id: String(r._id).slice(0, 16),
-    name: r.name ?? 'API',
-    prefix: r.prefix,
-    user: String(r.user),
-    createdAt: r.createdAt,
-    expiresAt: r.expiresAt,
-    lastUsedAt: r.lastUsedAt ?? undefined,
-    revokedAt: r.revokedAt ?? undefined,
-  }));
-}
-
-/** Finds a token by its public id (the first 16 hex characters of its hash). */
-export async function findToken(publicId: string): Promise<{ id: string; user: string; revokedAt?: Date } | undefined> {
-  if (!/^[0-9a-f]{16}$/.test(publicId)) return undefined;
-  const r = await ApiToken.findOne({ _id: { $regex: `^${publicId}` } }).lean();
-  return r ? { id: String(r._id), user: String(r.user), revokedAt: r.revokedAt ?? undefined } : undefined;
-}
-
-export async function revokeToken(ctx: RequestContext, fullId: string, owner: { id: string; office?: string }): Promise<void> {
-  const r = await ApiToken.findById(fullId).lean();
-  if (!r) throw new NotFoundError();
-  if (r.revokedAt) return;
-  await ApiToken.updateOne({ _id: fullId }, { $set: { revokedAt: ctx.clock.now() } });
-  await recordAudit(ctx, {
-    action: 'token.revoke',
-    entity: { type: 'token', id: fullId.slice(0, 16), label: r.name ?? 'API', office: owner.office },
-    changes: [{ field: 'revokedAt', before: null, after: ctx.clock.now().toISOString() }],
-  });
-}

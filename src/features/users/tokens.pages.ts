@@ -2,7 +2,8 @@
 import type { Request, Response } from 'express';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
-import { contextOf, type AuthSettings, type Routes } from './deps.js';
+import type { TokenSettings } from './api-tokens.js';
+import { contextOf, type Routes } from './deps.js';
 import { createOwnToken, listOwnTokens, listUserTokens, revokeOwnOrManagedToken, revokeUserToken } from './tokens.service.js';
 import { both, instantText, langOf, param, summaryView, tokenView, tr, type Values } from './user.presenters.js';
 import { tokenNameSchema } from './user.schemas.js';
@@ -28,7 +29,7 @@ export function userTokenPages(pages: Routes): void {
 }
 
 /** One's own tokens: the new token is shown once, never cached. */
-export function ownTokenPages(pages: Routes, settings: AuthSettings): void {
+export function ownTokenPages(pages: Routes, settings: TokenSettings): void {
   async function renderOwnTokens(
     req: Request,
     res: Response,

@@ -1,16 +1,7 @@
 // API tokens: one's own (list, issue, revoke) and, with token.manage, those of the people in one's subtree.
 import { NotFoundError } from '../../platform/errors.js';
-import {
-  assertCan,
-  findToken,
-  issueToken,
-  listTokens,
-  officeTree,
-  revokeToken,
-  type AuthSettings,
-  type RequestContext,
-  type TokenView,
-} from './deps.js';
+import { findToken, issueToken, listTokens, revokeToken, type TokenSettings, type TokenView } from './api-tokens.js';
+import { assertCan, officeTree, type RequestContext } from './deps.js';
 import { getUser } from './directory.service.js';
 import { User } from './user.model.js';
 import type { UserDetail } from './user.records.js';
@@ -35,7 +26,7 @@ export async function listOwnTokens(ctx: RequestContext): Promise<TokenInfo[]> {
 /** Issues an API token for oneself; the token is returned once. */
 export async function createOwnToken(
   ctx: RequestContext,
-  settings: AuthSettings,
+  settings: TokenSettings,
   name?: string,
 ): Promise<{ token: string; expiresAt: Date; id: string }> {
   const actor = actorOf(ctx);
