@@ -8,9 +8,6 @@ import { flash } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseForm, parseOrThrow } from '../../platform/http/validation.js';
 import { translator, type Language } from '../../platform/i18n/index.js';
-import { contextOf } from '../access/context.js';
-import { decide, permittedPosts } from '../access/policy.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
 import { OFFICE_LEVELS } from './office.model.js';
 import {
   createOfficeSchema,
@@ -22,23 +19,12 @@ import {
   officeFormToInput,
   updateOfficeSchema,
 } from './office.schemas.js';
-import {
-  createOffice,
-  deactivateOffice,
-  divisionsWithDistricts,
-  getOffice,
-  importUpazilas,
-  listOffices,
-  listUpazilas,
-  parentChoices,
-  previewUpazilaImport,
-  reactivateOffice,
-  resolveDistrictFilter,
-  updateOffice,
-  type OfficeListItem,
-  type OfficeRecord,
-  type UpazilaImportReport,
-} from './office.service.js';
+import { divisionsWithDistricts, listUpazilas, resolveDistrictFilter } from './geography.service.js';
+import { getOffice, listOffices, parentChoices, type OfficeListItem } from './office.queries.js';
+import type { OfficeRecord } from './office.record.js';
+import { createOffice, deactivateOffice, reactivateOffice, updateOffice } from './office.service.js';
+import { importUpazilas, previewUpazilaImport, type UpazilaImportReport } from './upazila-import.service.js';
+import { actorOf, contextOf, decide, permittedPosts, Routes, type RouteTable } from './other-features.js';
 import { officeTree } from './office-tree.js';
 import { DISTRICTS } from './reference/bd-geography.js';
 
