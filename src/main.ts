@@ -16,7 +16,7 @@ import { createLogger } from './platform/logger.js';
 import { startScheduler, type Scheduler } from './platform/scheduler/index.js';
 import { authJobs } from './features/auth/auth.jobs.js';
 import { registerModels } from './features/index.js';
-import { repairAncestors } from './features/offices/office.service.js';
+import { repairAncestors } from './features/offices/index.js';
 import { initiativeReadModel } from './features/initiatives/initiative.read-model.js';
 import { seedDemo, type SeedReport } from './features/seed/index.js';
 

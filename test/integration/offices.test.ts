@@ -3,7 +3,7 @@ import request from 'supertest';
 import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { Office } from '../../src/features/offices/office.model.js';
-import { repairAncestors } from '../../src/features/offices/office.service.js';
+import { repairAncestors } from '../../src/features/offices/index.js';
 import { Upazila } from '../../src/features/offices/upazila.model.js';
 import { User } from '../../src/features/users/user.model.js';
 import { startTestServer, type TestServer } from '../support/app.js';
