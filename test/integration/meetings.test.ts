@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
-import { canonicalContent } from '../../src/features/meetings/meeting.service.js';
+import { canonicalContent } from '../../src/features/meetings/minutes.service.js';
 import mongoose from 'mongoose';
 import { ActionItem, Meeting, MeetingClaim, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';
 import { MemoNumber } from '../../src/features/memo-numbers/memo.model.js';

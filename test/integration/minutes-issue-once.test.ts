@@ -12,7 +12,7 @@ import { loadActor } from '../../src/features/auth/auth.service.js';
 import { AuditEntry } from '../../src/features/audit/audit.model.js';
 import { Meeting, MeetingPdf } from '../../src/features/meetings/meeting.model.js';
 import { issueSchema } from '../../src/features/meetings/meeting.schemas.js';
-import { issueMinutes } from '../../src/features/meetings/meeting.service.js';
+import { issueMinutes } from '../../src/features/meetings/minutes.service.js';
 import { systemClock } from '../../src/lib/index.js';
 import { createOutbox, OutboxClaim, OutboxPending, type Outbox } from '../../src/platform/events/index.js';
 import { createMailer, type Mailer } from '../../src/platform/mail/mailer.js';

@@ -7,7 +7,7 @@ import { decide } from '../access/policy.js';
 import { initiativeReadModel } from '../initiatives/initiative.read-model.js';
 import { listQuerySchema } from '../initiatives/initiative.schemas.js';
 import { getInitiative, listInitiatives } from '../initiatives/initiative.service.js';
-import { isOverdue, listDecisions, listMeetings, signingQueue } from '../meetings/meeting.service.js';
+import { isOverdue, listDecisions, listMeetings, signingQueue } from '../meetings/index.js';
 import type { ActionItemDoc, MeetingDoc } from '../meetings/meeting.model.js';
 import { officeTree } from '../offices/office-tree.js';
 

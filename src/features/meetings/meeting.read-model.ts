@@ -7,8 +7,9 @@ import type { Actor } from '../access/actor.js';
 import { decide, scopeOffices, type Target } from '../access/policy.js';
 import { officeTree } from '../offices/office-tree.js';
 import { ActionItem, DECISION_LOG, DISTRIBUTION_LIST_LOG, DistributionList, MEETING_LOG, Meeting, type ActionItemDoc, type DistributionListDoc, type MeetingDoc } from './meeting.model.js';
-// Access rules of meetings stay with the service (a cycle of functions only, resolved by the time one runs).
-import { isOverdue, signingPost, targetOf } from './meeting.service.js';
+import { isOverdue } from './decisions.service.js';
+import { targetOf } from './meeting-guards.js';
+import { signingPost } from './minutes.service.js';
 
 /** What a meeting listing needs: everything but the minutes and the history (as the scan it replaces read). */
 const MEETING_PROJECTION = { minutes: 0, history: 0 } as const;

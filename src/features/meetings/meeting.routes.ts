@@ -25,27 +25,11 @@ import {
   returnSchema,
   updateMeetingSchema,
 } from './meeting.schemas.js';
-import {
-  actionItemsOf,
-  createCorrigendum,
-  createDistributionList,
-  createMeeting,
-  getDecision,
-  getMeeting,
-  issueMinutes,
-  issueNotice,
-  listDecisions,
-  listDistributionLists,
-  listMeetings,
-  returnMinutes,
-  saveMinutes,
-  signMinutes,
-  signingPost,
-  signingQueue,
-  submitMinutes,
-  updateDecision,
-  updateMeeting,
-} from './meeting.service.js';
+import { actionItemsOf, getDecision, updateDecision } from './decisions.service.js';
+import { createDistributionList } from './distribution.service.js';
+import { listDecisions, listDistributionLists, listMeetings, signingQueue } from './meeting.read-model.js';
+import { createMeeting, getMeeting, issueNotice, updateMeeting } from './meeting.service.js';
+import { createCorrigendum, issueMinutes, returnMinutes, saveMinutes, signMinutes, signingPost, submitMinutes } from './minutes.service.js';
 import { decisionView, meetingView } from './meeting.views.js';
 import type { MeetingEventBus } from './meeting.events.js';
 

@@ -2,7 +2,7 @@
 import type { Clock } from '../../lib/index.js';
 import { dhakaDateOf } from '../../lib/index.js';
 import type { OfficeTree } from '../offices/office-tree.js';
-import { isOverdue } from './meeting.service.js';
+import { isOverdue } from './decisions.service.js';
 import type { ActionItemDoc, MeetingDoc } from './meeting.model.js';
 
 const idOrNull = (v: unknown) => (v ? String(v) : null);

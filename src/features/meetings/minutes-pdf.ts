@@ -11,7 +11,7 @@ import { renderMinutesPdf, type MinutesDocument } from '../documents/index.js';
 import { letterheadFor } from '../letterhead/letterhead.service.js';
 import { officeTree } from '../offices/office-tree.js';
 import { Meeting, MeetingPdf, VerifyCode, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';
-import { actionItemsOf } from './meeting.service.js';
+import { actionItemsOf } from './decisions.service.js';
 
 const DECISION_STATUS_BN: Record<string, string> = { open: 'বাস্তবায়িত হয়নি', in_progress: 'চলমান', done: 'বাস্তবায়িত', dropped: 'বাদ দেওয়া হয়েছে' };
 

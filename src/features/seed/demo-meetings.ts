@@ -6,7 +6,7 @@ import { dhakaInstant, dhakaDateOf, addDays, type Clock } from '../../lib/index.
 import type { Logger } from '../../platform/logger.js';
 import { loadActor } from '../auth/auth.service.js';
 import { Meeting } from '../meetings/meeting.model.js';
-import { createMeeting, issueMinutes, saveMinutes, signMinutes, submitMinutes, type Ctx } from '../meetings/meeting.service.js';
+import { createMeeting, issueMinutes, saveMinutes, signMinutes, submitMinutes, type Ctx } from '../meetings/index.js';
 import { createRegister } from '../memo-numbers/memo.service.js';
 import { MemoRegister } from '../memo-numbers/memo.model.js';
 import { Office } from '../offices/office.model.js';

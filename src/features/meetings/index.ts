@@ -1,0 +1,30 @@
+// The meetings feature's public face for other features (the feature's own files import each other directly).
+export {
+  /** Schedules a meeting (draft minutes) in an office the caller manages. */
+  createMeeting,
+} from './meeting.service.js';
+export {
+  /** Writes the draft (or returned) minutes at the version read. */
+  saveMinutes,
+  /** Sends the minutes for signature. */
+  submitMinutes,
+  /** Signs submitted minutes (head of the office or above, or the chair), freezing their content. */
+  signMinutes,
+  /** Issues signed minutes exactly once: memo number, distribution, action items. */
+  issueMinutes,
+  type IssueResult,
+} from './minutes.service.js';
+export {
+  /** An open or in-progress decision whose deadline (Dhaka date) has passed. */
+  isOverdue,
+} from './decisions.service.js';
+export {
+  /** Meetings the caller may see, from the in-process read model. */
+  listMeetings,
+  /** Decisions (action items) the caller may see, from the in-process read model. */
+  listDecisions,
+  /** Minutes waiting for the caller's signature. */
+  signingQueue,
+} from './meeting.read-model.js';
+/** A request's context for the meeting services. */
+export type { Ctx } from './meeting-guards.js';
