@@ -17,6 +17,7 @@ import { homeRoutes } from './features/home/home.routes.js';
 import { officeTree } from './features/offices/office-tree.js';
 import { officeRoutes } from './features/offices/office.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
+import { activePeopleIn } from './features/users/index.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { charterRoutes } from './features/charters/charter.routes.js';
 import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
@@ -205,7 +206,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auth.pages.router);
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable, stuckPilotMonths: config.initiatives.stuckPilotMonths }).router);
-  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events, officeTree };
+  const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events, officeTree, activePeopleIn };
   for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, attachmentRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes, letterheadRoutes, initiativePdfRoutes]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);

@@ -6,11 +6,11 @@ import { parseOrThrow } from '../../platform/http/validation.js';
 import { apiListItem, apiRecord, officeDetailOut, officeOut } from './office.api-shapes.js';
 import { getOffice, listOffices } from './office.queries.js';
 import { createOfficeSchema, listOfficesQuery, updateOfficeSchema } from './office.schemas.js';
-import { createOffice, deactivateOffice, reactivateOffice, updateOffice } from './office.service.js';
+import { createOffice, deactivateOffice, reactivateOffice, updateOffice, type OfficePeople } from './office.service.js';
 import { actorOf, contextOf, type Routes } from './other-features.js';
 
 /** Registers the offices API and adds it to the OpenAPI description. */
-export function officeApi(apiRoutes: Routes, api: OpenApiRegistry): void {
+export function officeApi(apiRoutes: Routes, api: OpenApiRegistry, people: OfficePeople): void {
   apiRoutes.get('/offices', 'office.read', async (req, res) => {
     const q = parseOrThrow(listOfficesQuery, req.query);
     const items = await listOffices(actorOf(req), {
@@ -40,7 +40,7 @@ export function officeApi(apiRoutes: Routes, api: OpenApiRegistry): void {
   });
 
   apiRoutes.post('/offices/:officeId/deactivate', 'office.manage', async (req, res) => {
-    res.json(apiRecord(await deactivateOffice(contextOf(req), String(req.params.officeId))));
+    res.json(apiRecord(await deactivateOffice(contextOf(req), String(req.params.officeId), people)));
   });
 
   apiRoutes.post('/offices/:officeId/reactivate', 'office.manage', async (req, res) => {

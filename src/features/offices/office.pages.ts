@@ -9,16 +9,16 @@ import { both, dateFor, digitsFor, langOf, localFields, tOf } from './office.htt
 import { OFFICE_LEVELS } from './office.model.js';
 import { getOffice, listOffices } from './office.queries.js';
 import { createOfficeSchema, listOfficesQuery, MEMO_SEGMENT_KEYS, officeFormToInput, updateOfficeSchema } from './office.schemas.js';
-import { createOffice, deactivateOffice, reactivateOffice, updateOffice } from './office.service.js';
+import { createOffice, deactivateOffice, reactivateOffice, updateOffice, type OfficePeople } from './office.service.js';
 import { officeTree } from './office-tree.js';
 import { listRow, memoPreview } from './office.views.js';
 import { DISTRICTS } from './reference/bd-geography.js';
-import { actorOf, contextOf, decide, permittedPosts, type Routes } from './other-features.js';
+import { actorOf, contextOf, decide, permittedPosts, type RequestContext, type Routes } from './other-features.js';
 
 const collator = new Intl.Collator('bn');
 
 /** Registers the office pages under /admin/offices (the order matters: /new before /:officeId). */
-export function officePages(pages: Routes): void {
+export function officePages(pages: Routes, people: OfficePeople): void {
   pages.get('/admin/offices', 'office.read', async (req, res) => {
     const lang = langOf(res);
     const t = tOf(res);
@@ -153,7 +153,7 @@ export function officePages(pages: Routes): void {
   });
 
   for (const [path, run, done] of [
-    ['deactivate', deactivateOffice, 'offices.deactivated'],
+    ['deactivate', (ctx: RequestContext, id: string) => deactivateOffice(ctx, id, people), 'offices.deactivated'],
     ['reactivate', reactivateOffice, 'offices.reactivated'],
   ] as const) {
     pages.post(`/admin/offices/:officeId/${path}`, 'office.manage', async (req, res) => {

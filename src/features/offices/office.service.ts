@@ -23,7 +23,7 @@ import {
 import { markOfficesChanged, officeTree } from './office-tree.js';
 import type { CreateOfficeInput, UpdateOfficeInput } from './office.schemas.js';
 import { DISTRICTS } from './reference/bd-geography.js';
-import { assertCan, diff, findAudit, permittedPosts, recordAudit, User, type RequestContext } from './other-features.js';
+import { assertCan, diff, findAudit, permittedPosts, recordAudit, type RequestContext } from './other-features.js';
 
 /** The geo code of an office in a district starts with the district's BBS code (0000: head office). */
 function checkGeoCode(geoCode: string | null | undefined, districtIso: string | null | undefined): void {
@@ -167,8 +167,14 @@ function countBn(n: number): string {
   return toBanglaDigits(n);
 }
 
+/** What offices needs from the people who work in them (the users feature answers it; offices sit below users). */
+export interface OfficePeople {
+  /** Active people whose own post is in the office, or whose acting charge there runs on or after `today`. */
+  readonly activePeopleIn: (officeId: string, today: string) => Promise<number>;
+}
+
 /** Deactivates an office; refused while active offices are below it or active people work in it. */
-export async function deactivateOffice(ctx: RequestContext, id: string): Promise<OfficeRecord> {
+export async function deactivateOffice(ctx: RequestContext, id: string, people: OfficePeople): Promise<OfficeRecord> {
   const actor = actorOf(ctx);
   if (permittedPosts(actor, 'office.manage').length === 0) throw new ForbiddenError();
   const doc = await loadOffice(id);
@@ -176,14 +182,7 @@ export async function deactivateOffice(ctx: RequestContext, id: string): Promise
   const before = recordOf(doc);
   if (!before.active) return before;
   const today = dhakaDateOf(ctx.clock.now());
-  const [children, people] = await Promise.all([
-    Office.countDocuments({ parent: doc._id, active: true }),
-    // $elemMatch with field conditions is not implemented by the embedded engine: the charge dates are checked here.
-    User.find({ active: true, $or: [{ office: doc._id }, { 'actingCharges.office': doc._id }] }, { office: 1, actingCharges: 1 }).lean(),
-  ]);
-  const users = people.filter(
-    (u) => String(u.office) === id || (u.actingCharges ?? []).some((c) => String(c.office) === id && c.to >= today),
-  ).length;
+  const [children, users] = await Promise.all([Office.countDocuments({ parent: doc._id, active: true }), people.activePeopleIn(id, today)]);
   if (children > 0 || users > 0) {
     const bn: string[] = [];
     const en: string[] = [];

@@ -131,3 +131,15 @@ export async function officeChoices(
   for (const top of tops.sort((a, b) => a!.nameBn.localeCompare(b!.nameBn, 'bn'))) walk(top!.id, 0);
   return out;
 }
+
+/**
+ * How many active people work in an office: their own post is there, or an acting charge there runs on or after
+ * `today` (a Dhaka date). Offices asks it before deactivating one.
+ */
+export async function activePeopleIn(officeId: string, today: string): Promise<number> {
+  if (!Types.ObjectId.isValid(officeId)) return 0;
+  const id = new Types.ObjectId(officeId);
+  // $elemMatch with field conditions is not implemented by the embedded engine: the charge dates are checked here.
+  const people = await User.find({ active: true, $or: [{ office: id }, { 'actingCharges.office': id }] }, { office: 1, actingCharges: 1 }).lean();
+  return people.filter((u) => String(u.office) === officeId || (u.actingCharges ?? []).some((c) => String(c.office) === officeId && c.to >= today)).length;
+}

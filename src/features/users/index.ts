@@ -6,6 +6,8 @@ export {
   getUser,
   /** Offices the caller may pick for an action, depth-first with depth, for indented pickers. */
   officeChoices,
+  /** Active people working in an office (own post, or an acting charge running on or after a Dhaka date). */
+  activePeopleIn,
 } from './directory.service.js';
 export {
   /** Creates a person with a one-time password (returned once) that must be changed at first sign-in. */
