@@ -7,43 +7,31 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { PROJECT_ROOT, type Config } from './config.js';
-import { navigationFor } from './features/access/navigation.js';
-import type { RouteTable } from './features/access/routes.js';
-import { authRoutes } from './features/auth/auth.routes.js';
-import { authenticate, loadActor } from './features/auth/auth.service.js';
-import { bearerAuth, exemptFromCsrf } from './features/auth/bearer.js';
-import { healthRouter } from './features/health/health.routes.js';
-import { homeRoutes } from './features/home/home.routes.js';
-import { officeTree } from './features/offices/office-tree.js';
-import { officeRoutes } from './features/offices/office.routes.js';
-import { userRoutes } from './features/users/user.routes.js';
-import { activePeopleIn } from './features/users/index.js';
-import { auditRoutes } from './features/audit/audit.routes.js';
-import { charterRoutes } from './features/charters/charter.routes.js';
-import { initiativeRoutes } from './features/initiatives/initiative.routes.js';
-import { attachmentRoutes } from './features/initiatives/attachment.routes.js';
-import { meetingRoutes } from './features/meetings/meeting.routes.js';
-import { meetingMail } from './features/meetings/meeting.mail.js';
-import { meetingEventHandlers, type MeetingEvents } from './features/meetings/meeting.events.js';
+import { navigationFor, type RouteTable, contextOf } from './features/access/index.js';
+import { authRoutes, authenticate, loadActor, bearerAuth, exemptFromCsrf } from './features/auth/index.js';
+import { healthRouter } from './features/health/index.js';
+import { homeRoutes } from './features/home/index.js';
+import { officeTree, officeRoutes, officesText } from './features/offices/index.js';
+import { userRoutes, activePeopleIn, usersText, rememberLanguage } from './features/users/index.js';
+import { auditRoutes, auditText } from './features/audit/index.js';
+import { charterRoutes, chartersText } from './features/charters/index.js';
+import { initiativeRoutes, attachmentRoutes, initiativePdfRoutes, attachmentsText, initiativesText } from './features/initiatives/index.js';
+import {
+  meetingRoutes,
+  meetingMail,
+  meetingEventHandlers,
+  type MeetingEvents,
+  minutesPdfRoutes,
+  meetingsText,
+  memoText,
+} from './features/meetings/index.js';
 import { createEventBus, createOutbox, type Outbox } from './platform/events/index.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import type { PdfRenderer } from './platform/pdf/index.js';
 import { lazyPdfRenderer } from './platform/pdf/shared.js';
-import { memoRoutes } from './features/memo-numbers/memo.routes.js';
-import { minutesPdfRoutes } from './features/meetings/minutes-pdf.routes.js';
-import { letterheadRoutes } from './features/letterhead/letterhead.routes.js';
-import { initiativePdfRoutes } from './features/initiatives/initiative-pdf.routes.js';
-import { auditText } from './features/audit/audit.i18n.js';
-import { chartersText } from './features/charters/charters.i18n.js';
-import { attachmentsText } from './features/initiatives/attachments.i18n.js';
-import { initiativesText } from './features/initiatives/initiatives.i18n.js';
-import { letterheadText } from './features/letterhead/letterhead.i18n.js';
-import { meetingsText, memoText } from './features/meetings/meetings.i18n.js';
-import { officesText } from './features/offices/offices.i18n.js';
-import { usersText } from './features/users/users.i18n.js';
-import { rememberLanguage } from './features/users/user-field-write.js';
+import { memoRoutes } from './features/memo-numbers/index.js';
+import { letterheadRoutes, letterheadText } from './features/letterhead/index.js';
 import type { Clock } from './lib/index.js';
-import { contextOf } from './features/access/context.js';
 import { csrfProtection } from './platform/auth/csrf.js';
 import { createSessionAuth } from './platform/auth/passport.js';
 import { sessionMiddleware } from './platform/auth/session.js';
@@ -207,7 +195,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', auth.apiRoutes.router);
   app.use(homeRoutes({ table: routeTable, stuckPilotMonths: config.initiatives.stuckPilotMonths }).router);
   const featureDeps = { table: routeTable, api, config, settings: config.auth, pdf, events, officeTree, activePeopleIn };
-  for (const feature of [officeRoutes, userRoutes, auditRoutes, charterRoutes, initiativeRoutes, attachmentRoutes, memoRoutes, minutesPdfRoutes, meetingRoutes, letterheadRoutes, initiativePdfRoutes]) {
+  for (const feature of [
+    officeRoutes,
+    userRoutes,
+    auditRoutes,
+    charterRoutes,
+    initiativeRoutes,
+    attachmentRoutes,
+    memoRoutes,
+    minutesPdfRoutes,
+    meetingRoutes,
+    letterheadRoutes,
+    initiativePdfRoutes,
+  ]) {
     const { pages, apiRoutes } = feature(featureDeps);
     app.use(pages.router);
     app.use('/api/v1', apiRoutes.router);

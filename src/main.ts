@@ -14,10 +14,10 @@ import { connectDatabase, syncAllIndexes, type Database } from './platform/db/co
 import { EngineUnavailableError, startEmbeddedEngine, type EmbeddedEngine } from './platform/db/embedded-engine.js';
 import { createLogger } from './platform/logger.js';
 import { startScheduler, type Scheduler } from './platform/scheduler/index.js';
-import { authJobs } from './features/auth/auth.jobs.js';
+import { authJobs } from './features/auth/index.js';
 import { registerModels } from './features/index.js';
 import { repairAncestors } from './features/offices/index.js';
-import { initiativeReadModel } from './features/initiatives/initiative.read-model.js';
+import { initiativeReadModel } from './features/initiatives/index.js';
 import { seedDemo, type SeedReport } from './features/seed/index.js';
 
 export interface Running {

@@ -23,7 +23,7 @@ import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import { BSON, type Db, type Document, type IndexDescription } from 'mongodb';
 import { z } from 'zod';
 import { dhakaPartsOf } from '../../src/lib/dhaka-time.js';
-import type { Message } from '../../src/platform/errors.js';
+import type { Message } from '../../src/kernel/errors.js';
 import { MAINTENANCE_COLLECTION, WRITE_PAUSE_ID, type WritePauseRecord } from '../../src/platform/http/write-pause.js';
 
 // mongodb 7 re-exports bson as the BSON namespace (not EJSON by name); bson itself is not a direct dependency.

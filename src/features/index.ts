@@ -1,16 +1,13 @@
 // Importing a model file registers it with mongoose; main.ts calls this before syncing indexes.
-import { AuditEntry } from './audit/audit.model.js';
-import { SignInSlot, SignInState } from './auth/auth.model.js';
-import { ApiToken } from './users/api-tokens.js';
-import { Charter } from './charters/charter.model.js';
-import { Initiative, InitiativeChange, Transition } from './initiatives/initiative.model.js';
-import { Attachment, AttachmentFile } from './initiatives/attachment.model.js';
-import { ActionItem, DistributionList, Meeting, MeetingClaim, MeetingPdf, VerifyCode } from './meetings/meeting.model.js';
-import { MemoHint, MemoNumber, MemoRegister } from './memo-numbers/memo.model.js';
-import { Letterhead, LetterheadHistory } from './letterhead/letterhead.model.js';
-import { Office } from './offices/office.model.js';
-import { Upazila } from './offices/upazila.model.js';
-import { User } from './users/user.model.js';
+import { AuditEntry } from './audit/index.js';
+import { SignInSlot, SignInState } from './auth/index.js';
+import { ApiToken, User } from './users/index.js';
+import { Charter } from './charters/index.js';
+import { Initiative, InitiativeChange, Transition, Attachment, AttachmentFile } from './initiatives/index.js';
+import { ActionItem, DistributionList, Meeting, MeetingClaim, MeetingPdf, VerifyCode } from './meetings/index.js';
+import { MemoHint, MemoNumber, MemoRegister } from './memo-numbers/index.js';
+import { Letterhead, LetterheadHistory } from './letterhead/index.js';
+import { Office, Upazila } from './offices/index.js';
 
 /** Registers every feature's models (the imports above do it; the list documents them). */
 export function registerModels(): readonly string[] {

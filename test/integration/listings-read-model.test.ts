@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
-import type { Actor } from '../../src/features/access/actor.js';
+import type { Actor } from '../../src/kernel/actor.js';
 import { decide, scopeOffices } from '../../src/features/access/policy.js';
 import { loadActor } from '../../src/features/auth/auth.service.js';
 import { ActionItem, DistributionList, Meeting, type ActionItemDoc, type MeetingDoc } from '../../src/features/meetings/meeting.model.js';

@@ -1,17 +1,15 @@
 // Sign-in and sign-out pages, API tokens and "who am I".
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError, NotFoundError } from '../../platform/errors.js';
+import { AppError, NotFoundError } from '../../kernel/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { perAddressLimit } from '../../platform/http/rate-limit.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 import type { SessionAuth } from '../../platform/auth/passport.js';
-import { contextOf } from '../access/context.js';
-import { assertCan } from '../access/policy.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
-import { User } from '../users/user.model.js';
+import { contextOf, assertCan, Routes, actorOf, type RouteTable } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
+import { User } from '../users/index.js';
 import { authenticateWithStamp, findToken, issueToken, listTokens, revokeToken, type AuthSettings } from './auth.service.js';
 
 const credentials = z.object({

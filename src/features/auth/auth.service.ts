@@ -2,18 +2,17 @@
 import crypto from 'node:crypto';
 import type { Config } from '../../config.js';
 import { dhakaDateOf, toBanglaDigits, type Clock } from '../../lib/index.js';
-import { TooManyRequestsError, UnauthorizedError } from '../../platform/errors.js';
-import type { Actor, Post } from '../access/actor.js';
-import { recordAudit, type RequestContext } from '../audit/audit.service.js';
-import { hashPassword, verifyPassword } from '../users/password.js';
+import { TooManyRequestsError, UnauthorizedError } from '../../kernel/errors.js';
+import type { Actor, Post } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { recordAudit } from '../audit/index.js';
+import { hashPassword, verifyPassword, User, TOKEN_PREFIX, tokenId, tokenRecord, touchToken, type TokenSettings, recordSignIn } from '../users/index.js';
 import { changeMarker } from '../../platform/db/change-marker.js';
-import { User, type Role } from '../users/user.model.js';
+import type { Role } from '../../kernel/roles.js';
 import { findUserForSignIn } from './sign-in-user.js';
-import { TOKEN_PREFIX, tokenId, tokenRecord, touchToken, type TokenSettings } from '../users/api-tokens.js';
 
 /** The token store belongs to users (tokens are a person's); re-exported for the callers that came here. */
-export { findToken, issueToken, listTokens, revokeToken, type TokenView } from '../users/api-tokens.js';
-import { recordSignIn } from '../users/last-sign-in.js';
+export { findToken, issueToken, listTokens, revokeToken, type TokenView } from '../users/index.js';
 import { afterWrongAttempt, claimSignInSlot, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
 
 // A real argon2id hash of a random string: unknown usernames cost as much time as wrong passwords.

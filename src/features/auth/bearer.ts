@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../../lib/index.js';
 import { carriesCookie } from '../../platform/auth/csrf.js';
 import { SESSION_COOKIE } from '../../platform/auth/session.js';
-import { UnauthorizedError } from '../../platform/errors.js';
+import { UnauthorizedError } from '../../kernel/errors.js';
 import { actorForToken } from './auth.service.js';
 
 /** Authorization: Bearer <token> → req.user. A token that is unknown, expired or revoked is refused (401). */

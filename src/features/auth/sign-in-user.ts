@@ -1,7 +1,6 @@
 // The user a sign-in names, found by `_id` reads only (users/username-index.ts): on this engine a filter on
 // `username` reads the whole users collection, and every sign-in (any name, known or not) would pay for it.
-import { backfillUsernames, forgetUsername, recordUsername, userIdForUsername, usernamesComplete } from '../users/username-index.js';
-import { User } from '../users/user.model.js';
+import { backfillUsernames, forgetUsername, recordUsername, userIdForUsername, usernamesComplete, User } from '../users/index.js';
 
 async function byId(id: unknown, name: string) {
   const user = await User.findById(id).select('+passwordHash').lean();

@@ -2,13 +2,11 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import { AppError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { AppError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
-import { contextOf } from '../access/context.js';
-import { assertCan, decide } from '../access/policy.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
+import { contextOf, assertCan, decide, Routes, actorOf, type RouteTable } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
 import { bilingual, parseOrThrow } from '../../platform/http/validation.js';
 import { addService, charterHistory, describeChange, editService, getCharter, getService, importCharter, removeService, type ServiceChange, type ServiceInput } from './charter.service.js';
 

@@ -4,11 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { normaliseText, toLatinDigits } from '../../lib/index.js';
 import { isDuplicateKey } from '../../platform/db/claim.js';
 import { claimVersion, writeClaimed } from '../../platform/db/versioned.js';
-import { ConflictError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
-import type { Actor } from '../access/actor.js';
-import { assertCan } from '../access/policy.js';
-import { recordAudit, type RequestContext } from '../audit/audit.service.js';
-import { officeTree } from '../offices/office-tree.js';
+import { ConflictError, NotFoundError, ValidationError, type Message } from '../../kernel/errors.js';
+import type { Actor } from '../../kernel/actor.js';
+import { assertCan } from '../access/index.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { recordAudit } from '../audit/index.js';
+import { officeTree } from '../offices/index.js';
 import { Charter } from './charter.model.js';
 import { parseCharter, parseTimeLimitDays, type CharterParseError, type CharterService } from './charter-parser.js';
 

@@ -16,3 +16,4 @@ export {
   type DocumentHtmlOptions,
   type DocumentPdfOptions,
 } from './render.js';
+export { sampleMinutesDocument } from './sample.js';

@@ -3,11 +3,11 @@
 // run. Sections whose feature has not arrived yet (quarterly evidence, monitoring) stay empty and say so plainly.
 import type { Request } from 'express';
 import { dhakaDateOf, quarterLabelBn, quarterOf, reportDueDate, type Clock } from '../../lib/index.js';
-import type { Actor } from '../access/actor.js';
-import { Routes, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
-import type { ActionItemDoc } from '../meetings/meeting.model.js';
-import type { Role } from '../users/user.model.js';
+import type { Actor } from '../../kernel/actor.js';
+import { Routes, type RouteTable } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
+import type { ActionItemDoc } from '../meetings/index.js';
+import type { Role } from '../../kernel/roles.js';
 import { CARD_ROWS, decisionsDue, isOverdue, minutesInProgress, minutesToSign, myAreas, myDecisions, overdueDecisions, pendingProposals, stuckPilots } from './home.service.js';
 
 /** The sections of the home page for each role, in order. */

@@ -1,15 +1,12 @@
 // What the home page shows each person: live lists from the features' own service functions (signing queue,
 // decisions, meetings, initiatives with the stuck flag), filtered to what this person acts on.
 import { dhakaDateOf, type Clock } from '../../lib/index.js';
-import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
-import type { Actor } from '../access/actor.js';
-import { decide } from '../access/policy.js';
-import { initiativeReadModel } from '../initiatives/initiative.read-model.js';
-import { listQuerySchema } from '../initiatives/initiative.schemas.js';
-import { getInitiative, listInitiatives } from '../initiatives/initiative.service.js';
-import { isOverdue, listDecisions, listMeetings, signingQueue } from '../meetings/index.js';
-import type { ActionItemDoc, MeetingDoc } from '../meetings/meeting.model.js';
-import { officeTree } from '../offices/office-tree.js';
+import { ForbiddenError, NotFoundError } from '../../kernel/errors.js';
+import type { Actor } from '../../kernel/actor.js';
+import { decide } from '../access/index.js';
+import { initiativeReadModel, listQuerySchema, getInitiative, listInitiatives } from '../initiatives/index.js';
+import { isOverdue, listDecisions, listMeetings, signingQueue, type ActionItemDoc, type MeetingDoc } from '../meetings/index.js';
+import { officeTree } from '../offices/index.js';
 
 /** How many rows a home-page card lists (the count says how many there are in all). */
 export const CARD_ROWS = 8;

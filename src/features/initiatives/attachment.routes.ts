@@ -3,11 +3,10 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { assertCsrfToken } from '../../platform/auth/csrf.js';
-import { AppError, ForbiddenError, ValidationError } from '../../platform/errors.js';
+import { AppError, ForbiddenError, ValidationError } from '../../kernel/errors.js';
 import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
-import { contextOf } from '../access/context.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
+import { contextOf, Routes, actorOf, type RouteTable } from '../access/index.js';
 import { canChangeAttachments, contentDisposition, listAttachments, MAX_ATTACHMENT_BYTES, readAttachmentFile, removeAttachment, tooLarge, uploadAttachment, type UploadedFile } from './attachment.service.js';
 import { getInitiative } from './initiative.service.js';
 

@@ -4,10 +4,11 @@
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
 import { normaliseText } from '../../lib/index.js';
-import { ForbiddenError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
-import type { Actor } from '../access/actor.js';
-import { recordAudit, type RequestContext } from '../audit/audit.service.js';
-import { officeTree } from '../offices/office-tree.js';
+import { ForbiddenError, NotFoundError, ValidationError, type Message } from '../../kernel/errors.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { recordAudit } from '../audit/index.js';
+import { officeTree } from '../offices/index.js';
 import { Attachment, AttachmentFile, attachmentId, type AttachmentDoc } from './attachment.model.js';
 import { readAttachment, readAttachments } from './attachment.store.js';
 import { Initiative, type InitiativeDoc } from './initiative.model.js';

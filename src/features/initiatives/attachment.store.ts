@@ -1,7 +1,7 @@
 // Reading and checking attachment records by `_id` only (see attachment.model.ts). No access checks here: the
 // service checks who may read or change the initiative. Also imported by the stage changes
 // (initiative.transitions.ts) to check the evidence a stage move cites, so this file imports nothing from them.
-import { ValidationError, type Message } from '../../platform/errors.js';
+import { ValidationError, type Message } from '../../kernel/errors.js';
 import { ATTACHMENT_ID, Attachment, attachmentId, type AttachmentDoc } from './attachment.model.js';
 
 /**

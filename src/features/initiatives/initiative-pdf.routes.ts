@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/index.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
+import { Routes, actorOf, type RouteTable } from '../access/index.js';
 import { renderInitiativeProfile } from './initiative-pdf.js';
 import { getInitiative } from './initiative.service.js';
 

@@ -5,8 +5,8 @@
 import { dhakaDateOf, dhakaToday, fiscalYearBn, formatDualDate, formatNumberBn, formatShortDateBn, isValidIsoDate, toBanglaDigits, type Clock } from '../../lib/index.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { renderInitiativeProfilePdf, type InitiativeProfileDocument } from '../documents/index.js';
-import { letterheadFor } from '../letterhead/letterhead.service.js';
-import { officeTree } from '../offices/office-tree.js';
+import { letterheadFor } from '../letterhead/index.js';
+import { officeTree } from '../offices/index.js';
 import type { InitiativeDoc } from './initiative.model.js';
 import { initiativeView, tcvChangeText } from './initiative.routes.js';
 import { initiativesText } from './initiatives.i18n.js';

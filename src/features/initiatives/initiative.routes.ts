@@ -3,13 +3,11 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { dhakaDateOf, formatNumberBn, toLatinDigits, type Clock } from '../../lib/index.js';
-import { AppError, ValidationError } from '../../platform/errors.js';
+import { AppError, ValidationError } from '../../kernel/errors.js';
 import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
-import { contextOf } from '../access/context.js';
-import { assertCan, decide } from '../access/policy.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
+import { contextOf, assertCan, decide, Routes, actorOf, type RouteTable } from '../access/index.js';
 import { officeTree } from '../offices/index.js';
 import { AREA_STATUSES, KINDS, STAGES, type InitiativeDoc, type Stage } from './initiative.model.js';
 import {

@@ -2,7 +2,7 @@
 // gate met (pilot evaluation, institutional evidence), the gate data a move records, and whether a transition is
 // already in the stage history. Pure: no database reads or writes.
 import type { Types } from 'mongoose';
-import { ConflictError, ValidationError, type Message } from '../../platform/errors.js';
+import { ConflictError, ValidationError, type Message } from '../../kernel/errors.js';
 import type { InitiativeDoc, Stage } from './initiative.model.js';
 import type { TransitionInput } from './initiative.schemas.js';
 

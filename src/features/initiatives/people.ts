@@ -3,9 +3,9 @@
 // every filter but {_id} reads the whole collection). The directory is reloaded when the 'auth' change marker
 // moves, which every write to a user bumps (users/user.model.ts), here at once and elsewhere within 500 ms.
 import type { Types } from 'mongoose';
-import { authMarker } from '../auth/auth.service.js';
-import type { OfficeTree } from '../offices/office-tree.js';
-import { User } from '../users/user.model.js';
+import { authMarker } from '../auth/index.js';
+import type { OfficeTree } from '../../kernel/office-tree.js';
+import { User } from '../users/index.js';
 
 export interface Person {
   readonly id: string;

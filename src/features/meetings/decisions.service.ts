@@ -2,7 +2,7 @@
 import type { Types } from 'mongoose';
 import { dhakaDateOf, type Clock } from '../../lib/index.js';
 import { findByIds, idOrNotFound as asId } from '../../platform/db/ids.js';
-import { ConflictError, NotFoundError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { officeTree } from '../offices/index.js';
 import { assertCan, recordAudit, type Actor, type Target } from './meeting.deps.js';
 import { ActionItem, Meeting, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';

@@ -1,6 +1,6 @@
 // Saved distribution lists (বিতরণ তালিকা): an office's recipients, kept to be named when minutes are issued.
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
-import { ForbiddenError, ValidationError } from '../../platform/errors.js';
+import { ForbiddenError, ValidationError } from '../../kernel/errors.js';
 import { officeTree, type OfficeTree } from '../offices/index.js';
 import { assertCan, decide, permittedPosts } from './meeting.deps.js';
 import { DistributionList } from './meeting.model.js';

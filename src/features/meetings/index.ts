@@ -28,3 +28,9 @@ export {
 } from './meeting.read-model.js';
 /** A request's context for the meeting services. */
 export type { Ctx } from './meeting-guards.js';
+export { meetingEventHandlers, type MeetingEvents } from './meeting.events.js';
+export { meetingMail } from './meeting.mail.js';
+export { ActionItem, DistributionList, Meeting, MeetingClaim, MeetingPdf, VerifyCode, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';
+export { meetingRoutes } from './meeting.routes.js';
+export { meetingsText, memoText } from './meetings.i18n.js';
+export { minutesPdfRoutes } from './minutes-pdf.routes.js';

@@ -2,11 +2,11 @@
 // refusals (wrong status, signed content frozen, stale version).
 import mongoose from 'mongoose';
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
-import { ConflictError, NotFoundError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { officeTree } from '../offices/index.js';
 import { assertCan, recordAudit, type Actor, type RequestContext, type Target } from './meeting.deps.js';
 import { Meeting, type MeetingDoc, type MeetingStatus } from './meeting.model.js';
-import type { MeetingEventBus } from './meeting.events.js';
+import type { MeetingEventBus } from './meeting.event-types.js';
 import { MEETING_CHANGED } from './meeting-versions.js';
 
 /** A request's context; `events` is the app's bus (absent in the seed: durable events then wait for drain()). */

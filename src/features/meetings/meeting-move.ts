@@ -4,10 +4,10 @@
 // notice, minutes submitted for signature).
 // These checks read the meeting as loaded; a notice or submit racing the move is refused by the version claim
 // the save takes (meeting-versions.ts), so of the two exactly one is written.
-import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.js';
-import type { Actor } from '../access/actor.js';
-import { decide } from '../access/policy.js';
-import { officeTree } from '../offices/office-tree.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/errors.js';
+import type { Actor } from '../../kernel/actor.js';
+import { decide } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
 import type { MeetingDoc } from './meeting.model.js';
 
 /** Checks the move and returns the new office and series (a default series follows its office). */

@@ -2,7 +2,7 @@
 // them (name, designation, office), so the record reads the same after they move or leave.
 import { Types } from 'mongoose';
 import { findByIds } from '../../platform/db/ids.js';
-import { ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../kernel/errors.js';
 import { officeTree } from '../offices/index.js';
 import { User } from './meeting.deps.js';
 import type { CreateMeetingInput, DistributionInput, PartyInput, PersonInput } from './meeting.schemas.js';

@@ -5,7 +5,7 @@
 // and raises `__v`; the loser writes nothing and answers 409 with the meeting's usual message.
 import mongoose from 'mongoose';
 import { claimVersion, saveVersioned, writeClaimed, type VersionedDocument } from '../../platform/db/versioned.js';
-import { ConflictError } from '../../platform/errors.js';
+import { ConflictError } from '../../kernel/errors.js';
 import { ActionItem, Meeting } from './meeting.model.js';
 
 type Message = { bn: string; en: string };

@@ -4,22 +4,16 @@
 //                           recipient claimed before the send (`minutes.issued:<id>:mail:<address>`).
 //   meeting.noticeChanged   in-process: the notice, or its update, with the calendar invitation.
 import type { Logger } from '../../platform/logger.js';
-import type { EventBus, Outbox } from '../../platform/events/index.js';
-import { RetryLater } from '../../platform/events/index.js';
+import { type EventBus, type Outbox, RetryLater } from '../../platform/events/index.js';
+import type { MeetingEvents } from './meeting.event-types.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { Meeting, type MeetingDoc } from './meeting.model.js';
 import type { meetingMail } from './meeting.mail.js';
 import { issuedMeeting } from './minutes-issue.js';
 import { storeIssuedPdf, storedIssuedPdf } from './minutes-pdf.js';
 
-export type MeetingEvents = {
-  /** Published once, by the request that won the issue claim, after the status was saved. Durable. */
-  'minutes.issued': { meetingId: string };
-  /** The notice was issued, or a noticed meeting's time or place changed. In-process only. */
-  'meeting.noticeChanged': { meetingId: string; method: 'REQUEST' | 'CANCEL' };
-};
+export type { MeetingEventBus, MeetingEvents } from './meeting.event-types.js';
 
-export type MeetingEventBus = Pick<EventBus<MeetingEvents>, 'publish'>;
 
 /** After this many failed renders the PDF is left to the first download, so the mail is not held back forever. */
 const PDF_ATTEMPTS = 3;

@@ -8,9 +8,8 @@ import { dhakaDateOf, formatDualDate, formatTimeBn } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { meetingInvite } from '../../platform/mail/ical.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { Office } from '../offices/office.model.js';
-import { officeTree } from '../offices/office-tree.js';
-import { User } from '../users/user.model.js';
+import { Office, officeTree } from '../offices/index.js';
+import { User } from '../users/index.js';
 import type { MeetingDoc } from './meeting.model.js';
 
 function addressOf(from: string): { name: string; email: string } {

@@ -3,9 +3,9 @@
 // then kept current from its change log, which every write through the models fills (meeting.model.ts).
 import { dhakaDateOf, type Clock } from '../../lib/index.js';
 import { sharedReadModel, type ReadModel } from '../../platform/db/read-model.js';
-import type { Actor } from '../access/actor.js';
-import { decide, scopeOffices, type Target } from '../access/policy.js';
-import { officeTree } from '../offices/office-tree.js';
+import type { Actor } from '../../kernel/actor.js';
+import { decide, scopeOffices, type Target } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
 import { ActionItem, DECISION_LOG, DISTRIBUTION_LIST_LOG, DistributionList, MEETING_LOG, Meeting, type ActionItemDoc, type DistributionListDoc, type MeetingDoc } from './meeting.model.js';
 import { isOverdue } from './decisions.service.js';
 import { targetOf } from './meeting-guards.js';

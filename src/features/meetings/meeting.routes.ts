@@ -3,15 +3,13 @@ import { findByIds } from '../../platform/db/ids.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { dhakaDateOf, formatDualDate, formatTimeBn, toLatinDigits, type Clock } from '../../lib/index.js';
-import { AppError, ValidationError } from '../../platform/errors.js';
+import { AppError, ValidationError } from '../../kernel/errors.js';
 import { flash, messageWithFields } from '../../platform/http/flash.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
-import { contextOf } from '../access/context.js';
-import { decide } from '../access/policy.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
-import { User } from '../users/user.model.js';
+import { contextOf, decide, Routes, actorOf, type RouteTable } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
+import { User } from '../users/index.js';
 import { MEETING_KINDS, PURPOSES, type MeetingDoc } from './meeting.model.js';
 import {
   createDistributionListSchema,
@@ -31,7 +29,7 @@ import { listDecisions, listDistributionLists, listMeetings, signingQueue } from
 import { createMeeting, getMeeting, issueNotice, updateMeeting } from './meeting.service.js';
 import { createCorrigendum, issueMinutes, returnMinutes, saveMinutes, signMinutes, signingPost, submitMinutes } from './minutes.service.js';
 import { decisionView, meetingView } from './meeting.views.js';
-import type { MeetingEventBus } from './meeting.events.js';
+import type { MeetingEventBus } from './meeting.event-types.js';
 
 const clockOf = (req: Request) => req.app.locals.clock as Clock;
 

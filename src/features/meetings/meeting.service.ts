@@ -4,7 +4,7 @@
 import { Types } from 'mongoose';
 import { searchKey } from '../../lib/index.js';
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { officeTree } from '../offices/index.js';
 import { assertCan, claimForDocument, permittedPosts, recordAudit, type Actor } from './meeting.deps.js';
 import { Meeting, type MeetingDoc } from './meeting.model.js';

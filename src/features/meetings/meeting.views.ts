@@ -1,7 +1,6 @@
 // The API shapes of meetings and decisions.
-import type { Clock } from '../../lib/index.js';
-import { dhakaDateOf } from '../../lib/index.js';
-import type { OfficeTree } from '../offices/office-tree.js';
+import { type Clock, dhakaDateOf } from '../../lib/index.js';
+import type { OfficeTree } from '../../kernel/office-tree.js';
 import { isOverdue } from './decisions.service.js';
 import type { ActionItemDoc, MeetingDoc } from './meeting.model.js';
 

@@ -9,12 +9,12 @@ import type mongoose from 'mongoose';
 import type { Types } from 'mongoose';
 import { dhakaDateOf } from '../../lib/index.js';
 import { claimOnce, isDuplicateKey, type ClaimCollection } from '../../platform/db/claim.js';
-import { ConflictError } from '../../platform/errors.js';
+import { ConflictError } from '../../kernel/errors.js';
 import { recordChanges } from '../../platform/db/read-model.js';
 import { recordEvent } from '../../platform/events/index.js';
-import { claimForDocument } from '../memo-numbers/memo.service.js';
+import { claimForDocument } from '../memo-numbers/index.js';
 import { ActionItem, DECISION_LOG, Meeting, MeetingClaim, VerifyCode, type MeetingDoc } from './meeting.model.js';
-import type { MeetingEventBus } from './meeting.events.js';
+import type { MeetingEventBus } from './meeting.event-types.js';
 
 type Hydrated = mongoose.HydratedDocument<MeetingDoc>;
 

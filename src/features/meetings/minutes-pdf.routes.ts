@@ -2,13 +2,13 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { dhakaDateOf, formatDualDate } from '../../lib/index.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { NotFoundError } from '../../kernel/errors.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { perAddressLimit } from '../../platform/http/rate-limit.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import type { Config } from '../../config.js';
-import { Routes, actorOf, type RouteTable } from '../access/routes.js';
-import { officeTree } from '../offices/office-tree.js';
+import { Routes, actorOf, type RouteTable } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
 import { Meeting, MeetingPdf, type MeetingDoc } from './meeting.model.js';
 import { getMeeting } from './meeting.service.js';
 import { meetingForCode, renderDraftPdf, sha256, storeIssuedPdf } from './minutes-pdf.js';

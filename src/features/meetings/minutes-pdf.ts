@@ -8,8 +8,8 @@ import { dhakaDateOf, formatDualDate, formatShortDateBn, formatTimeBn } from '..
 import { isDuplicateKey } from '../../platform/db/claim.js';
 import type { PdfRenderer } from '../../platform/pdf/index.js';
 import { renderMinutesPdf, type MinutesDocument } from '../documents/index.js';
-import { letterheadFor } from '../letterhead/letterhead.service.js';
-import { officeTree } from '../offices/office-tree.js';
+import { letterheadFor } from '../letterhead/index.js';
+import { officeTree } from '../offices/index.js';
 import { Meeting, MeetingPdf, VerifyCode, type ActionItemDoc, type MeetingDoc } from './meeting.model.js';
 import { actionItemsOf } from './decisions.service.js';
 

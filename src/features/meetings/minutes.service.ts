@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { canonicalize } from 'json-canonicalize';
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/errors.js';
 import { officeTree, type OfficeTree } from '../offices/index.js';
 import { assertCan, permittedPosts, recordAudit, User, type Actor, type Post } from './meeting.deps.js';
 import { Meeting, MeetingClaim, type MeetingDoc, type MeetingStatus } from './meeting.model.js';

@@ -2,7 +2,7 @@
 // description.
 import express from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../kernel/errors.js';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 import { divisionsWithDistricts, listUpazilas, resolveDistrictFilter } from './geography.service.js';

@@ -1,7 +1,7 @@
 // Geography: divisions and districts (kept in the project) and upazilas (imported data), for pickers, the
 // upazila pages and the reference API.
 import { searchKey, toLatinDigits } from '../../lib/index.js';
-import { ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../kernel/errors.js';
 import { DISTRICTS, DIVISIONS, findDistrict, type District } from './reference/bd-geography.js';
 import { Upazila } from './upazila.model.js';
 

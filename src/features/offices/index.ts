@@ -25,3 +25,7 @@ export { divisionsWithDistricts } from './geography.service.js';
 export { DISTRICTS, DIVISIONS } from './reference/bd-geography.js';
 /** Finds a district by ISO code, BBS code or Bangla/English name. */
 export { findDistrict } from './reference/bd-geography.js';
+export { Office } from './office.model.js';
+export { officeRoutes } from './office.routes.js';
+export { officesText } from './offices.i18n.js';
+export { Upazila } from './upazila.model.js';

@@ -3,7 +3,7 @@
 // transactions, so a crash between those writes leaves stale caches: repairAncestors() (run at start-up)
 // recomputes every office's ancestors from the parent links, and is harmless to run at any time.
 import { Types } from 'mongoose';
-import { ValidationError, type Message } from '../../platform/errors.js';
+import { ValidationError, type Message } from '../../kernel/errors.js';
 import { Office } from './office.model.js';
 import { markOfficesChanged, type OfficeTree } from './office-tree.js';
 import { OBJECT_ID } from './office.schemas.js';

@@ -2,7 +2,7 @@
 // flash text, digits and dates in the page's language, field errors in one language.
 import type { Response } from 'express';
 import { dhakaDateOf, formatShortDateBn, toBanglaDigits } from '../../lib/index.js';
-import type { FieldErrors } from '../../platform/errors.js';
+import type { FieldErrors } from '../../kernel/errors.js';
 import { translator, type Language } from '../../platform/i18n/index.js';
 
 export type Translate = (key: string, options?: Record<string, unknown>) => string;

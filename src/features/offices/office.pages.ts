@@ -1,7 +1,7 @@
 // The office pages: the list, an office's page, the new and edit forms, deactivate and reactivate. Every
 // route names its access on its line; handlers that load an office check its scope through the service
 // (404 outside the caller's subtree) before reading the form.
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm, parseOrThrow } from '../../platform/http/validation.js';
 import { renderForm, valuesOfBody, valuesOfRecord } from './office.form.js';

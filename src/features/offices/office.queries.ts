@@ -1,7 +1,7 @@
 // Reading offices: the offices a caller may see in tree order, one office within their scope, and the
 // offices an admin may choose as a parent. Lists are served from the in-process office tree.
 import { searchKey, toLatinDigits } from '../../lib/index.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError } from '../../kernel/errors.js';
 import { OFFICE_LEVELS, type OfficeLevel } from './office.model.js';
 import { managesRoot } from './office.ancestors.js';
 import { actorOf, loadOffice, recordOf, type OfficeRecord } from './office.record.js';

@@ -1,6 +1,6 @@
 // An office as the pages and the API show it, how a stored document becomes one, and the pieces the office
 // services share: the edited and audited fields, the audit entity and version step, the actor, loading by id.
-import { NotFoundError, UnauthorizedError } from '../../platform/errors.js';
+import { NotFoundError, UnauthorizedError } from '../../kernel/errors.js';
 import { Office, type OfficeLevel } from './office.model.js';
 import { MEMO_SEGMENT_KEYS, OBJECT_ID, type MemoSegmentKey } from './office.schemas.js';
 import type { Actor, Change, RequestContext } from './other-features.js';

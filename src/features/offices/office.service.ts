@@ -4,7 +4,7 @@
 import { dhakaDateOf, toBanglaDigits } from '../../lib/index.js';
 import { isDuplicateKey } from '../../platform/db/claim.js';
 import { saveVersioned } from '../../platform/db/versioned.js';
-import { ConflictError, ForbiddenError, ValidationError, type Message } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, ValidationError, type Message } from '../../kernel/errors.js';
 import { Office } from './office.model.js';
 import { ancestorsUnder, recomputeAncestors } from './office.ancestors.js';
 import {

@@ -2,7 +2,7 @@
 // which adds new geo codes and updates known ones (never duplicated: the geo code is the _id).
 import { searchKey, toBanglaDigits } from '../../lib/index.js';
 import { isDuplicateKey } from '../../platform/db/claim.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError } from '../../kernel/errors.js';
 import type { UpazilaRecord } from './geography.service.js';
 import { actorOf } from './office.record.js';
 import { parseUpazilaCsv, type UpazilaImportError } from './upazila-import.js';

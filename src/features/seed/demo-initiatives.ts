@@ -5,13 +5,10 @@
 import { Types } from 'mongoose';
 import { searchKey } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { Charter } from '../charters/charter.model.js';
-import { parseCharter } from '../charters/charter-parser.js';
-import { Initiative } from '../initiatives/initiative.model.js';
-import { recordInitiativeChange } from '../initiatives/initiative.read-model.js';
-import { Office } from '../offices/office.model.js';
-import { markOfficesChanged } from '../offices/office-tree.js';
-import { User } from '../users/user.model.js';
+import { Charter, parseCharter } from '../charters/index.js';
+import { Initiative, recordInitiativeChange } from '../initiatives/index.js';
+import { Office, markOfficesChanged } from '../offices/index.js';
+import { User } from '../users/index.js';
 import { DEMO_CHARTER_TEXT } from './demo-charter.js';
 
 const day = 86_400_000;

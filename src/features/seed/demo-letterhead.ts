@@ -2,12 +2,11 @@
 // Saved through the letterhead service as the admin, from version 0, so it happens once: once anyone has
 // saved the letterhead (or a second seed runs), the save is refused as stale and nothing is overwritten.
 import type { Logger } from '../../platform/logger.js';
-import { ConflictError } from '../../platform/errors.js';
-import { loadActor } from '../auth/auth.service.js';
-import { saveLetterhead } from '../letterhead/letterhead.service.js';
-import { Letterhead } from '../letterhead/letterhead.model.js';
-import { Office } from '../offices/office.model.js';
-import { User } from '../users/user.model.js';
+import { ConflictError } from '../../kernel/errors.js';
+import { loadActor } from '../auth/index.js';
+import { saveLetterhead, Letterhead } from '../letterhead/index.js';
+import { Office } from '../offices/index.js';
+import { User } from '../users/index.js';
 
 export const DEMO_MOTTO = 'উদ্ভাবনে এগিয়ে যাই, সেবা সহজ করি';
 

@@ -4,13 +4,11 @@
 // keyed by the register's name and the meetings' subjects.
 import { dhakaInstant, dhakaDateOf, addDays, type Clock } from '../../lib/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { loadActor } from '../auth/auth.service.js';
-import { Meeting } from '../meetings/meeting.model.js';
-import { createMeeting, issueMinutes, saveMinutes, signMinutes, submitMinutes, type Ctx } from '../meetings/index.js';
-import { createRegister } from '../memo-numbers/memo.service.js';
-import { MemoRegister } from '../memo-numbers/memo.model.js';
-import { Office } from '../offices/office.model.js';
-import { User } from '../users/user.model.js';
+import { loadActor } from '../auth/index.js';
+import { Meeting, createMeeting, issueMinutes, saveMinutes, signMinutes, submitMinutes, type Ctx } from '../meetings/index.js';
+import { createRegister, MemoRegister } from '../memo-numbers/index.js';
+import { Office } from '../offices/index.js';
+import { User } from '../users/index.js';
 
 export const PAST_MEETING_SUBJECT = 'মহিলা বিষয়ক অধিদপ্তরের ইনোভেশন টিমের মাসিক পর্যালোচনা সভার কার্যবিবরণী';
 export const NEXT_MEETING_SUBJECT = 'মহিলা বিষয়ক অধিদপ্তরের ইনোভেশন টিমের পরবর্তী পর্যালোচনা সভা';

@@ -7,14 +7,14 @@ import path from 'node:path';
 import type { Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../platform/logger.js';
-import { Office, type OfficeLevel } from '../offices/office.model.js';
-import { markOfficesChanged } from '../offices/office-tree.js';
+import type { OfficeLevel } from '../../kernel/office-tree.js';
+import { Office, markOfficesChanged } from '../offices/index.js';
 import { searchKey } from '../../lib/index.js';
-import { hashPassword } from '../users/password.js';
+import { hashPassword, User } from '../users/index.js';
 import { seedDemoInitiatives } from './demo-initiatives.js';
 import { seedDemoMeetings } from './demo-meetings.js';
 import { seedDemoLetterhead } from './demo-letterhead.js';
-import { User, type Role } from '../users/user.model.js';
+import type { Role } from '../../kernel/roles.js';
 
 export interface SeedReport {
   readonly created: { offices: number; users: number };

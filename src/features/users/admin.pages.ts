@@ -3,7 +3,7 @@
 // and their acting charges. Handlers that take a record load it (and check its scope: 404 outside the subtree)
 // before reading the body, so a request about another office's record is "not found" whatever it sends.
 import type { Request, Response } from 'express';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
 import { actorOf, contextOf, type Routes } from './deps.js';

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { isDuplicateKey } from '../../platform/db/claim.js';
-import { ForbiddenError, NotFoundError, ValidationError, type Message } from '../../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError, type Message } from '../../kernel/errors.js';
 import { assertCan, diff, officeTree, recordAudit, scopeOffices, type Actor, type OfficeTree, type RequestContext } from './deps.js';
 import { withLastSignIn } from './last-sign-in.js';
 import { hashPassword } from './password.js';

@@ -7,7 +7,7 @@ import type { Actor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { bumpOnWrite } from '../../platform/db/change-marker.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { User } from './user.model.js';
 
 /** API bearer tokens, stored hashed: _id is the SHA-256 of the token, so a request's check is an _id read. */

@@ -57,3 +57,11 @@ export type { UserSummary, UserDetail, ActingChargeView } from './user.records.j
 export type { UserList, ListQuery } from './directory.service.js';
 export type { TokenInfo } from './tokens.service.js';
 export { ROLES, type Role } from './user.model.js';
+export { ApiToken, TOKEN_PREFIX, findToken, issueToken, listTokens, revokeToken, tokenId, tokenRecord, touchToken, type TokenSettings, type TokenView } from './api-tokens.js';
+export { recordSignIn } from './last-sign-in.js';
+export { hashPassword, verifyPassword } from './password.js';
+export { rememberLanguage } from './user-field-write.js';
+export { User } from './user.model.js';
+export { userRoutes } from './user.routes.js';
+export { backfillUsernames, forgetUsername, recordUsername, userIdForUsername, usernamesComplete } from './username-index.js';
+export { usersText } from './users.i18n.js';

@@ -1,6 +1,6 @@
 // One's own profile and password pages (the password page is where a one-time password must be replaced).
 import type { Request, Response } from 'express';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
 import { actorOf, contextOf, type Routes } from './deps.js';

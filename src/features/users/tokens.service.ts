@@ -1,5 +1,5 @@
 // API tokens: one's own (list, issue, revoke) and, with token.manage, those of the people in one's subtree.
-import { NotFoundError } from '../../platform/errors.js';
+import { NotFoundError } from '../../kernel/errors.js';
 import { findToken, issueToken, listTokens, revokeToken, type TokenSettings, type TokenView } from './api-tokens.js';
 import { assertCan, officeTree, type RequestContext } from './deps.js';
 import { getUser } from './directory.service.js';

@@ -3,7 +3,7 @@
 // values kept (or merged with the current ones after a conflict) to show again on an error.
 import type { Request, Response } from 'express';
 import { dhakaPartsOf, formatDateEn, formatShortDateBn, toBanglaDigits } from '../../lib/index.js';
-import type { ConflictError, FieldErrors, Message } from '../../platform/errors.js';
+import type { ConflictError, FieldErrors, Message } from '../../kernel/errors.js';
 import { translator, type Language } from '../../platform/i18n/index.js';
 import type { officeChoices } from './directory.service.js';
 import type { TokenInfo } from './tokens.service.js';

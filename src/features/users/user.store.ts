@@ -3,7 +3,7 @@
 // changed fields) and audited; passwords are written through the versioned mechanism.
 import { dhakaDateOf } from '../../lib/index.js';
 import { saveVersioned } from '../../platform/db/versioned.js';
-import { ConflictError, NotFoundError, UnauthorizedError, type Message } from '../../platform/errors.js';
+import { ConflictError, NotFoundError, UnauthorizedError, type Message } from '../../kernel/errors.js';
 import {
   assertCan,
   findAudit,

@@ -3,7 +3,7 @@
 // (a browser never adds that header by itself) and skip the check.
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../../kernel/errors.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

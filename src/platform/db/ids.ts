@@ -1,6 +1,6 @@
 // Record ids as they arrive in URLs and bodies.
 import { Types } from 'mongoose';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../../kernel/errors.js';
 
 export const OBJECT_ID_PATTERN = /^[0-9a-f]{24}$/i;
 

@@ -6,7 +6,7 @@
 //   being stored as U+FFFD or as a string no other system can encode.
 // Which operations take JSON is read from the OpenAPI registry, so the document and the refusal cannot differ.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { UnsupportedMediaTypeError, ValidationError, type Message } from '../errors.js';
+import { UnsupportedMediaTypeError, ValidationError, type Message } from '../../kernel/errors.js';
 import type { OpenApiRegistry } from './openapi.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

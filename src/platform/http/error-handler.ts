@@ -2,7 +2,7 @@
 // a Bangla-first HTML page elsewhere. Unexpected errors are logged with the request id and never leak details.
 import type { ErrorRequestHandler, RequestHandler, Request } from 'express';
 import { isTransientDbError } from '../db/transient.js';
-import { AppError, DATABASE_UNAVAILABLE, NotFoundError, STATUS_MESSAGES, ValidationError, type FieldErrors, type Message } from '../errors.js';
+import { AppError, DATABASE_UNAVAILABLE, NotFoundError, STATUS_MESSAGES, ValidationError, type FieldErrors, type Message } from '../../kernel/errors.js';
 import type { Language } from '../i18n/index.js';
 import { BODY_MESSAGES, INVALID_UTF8 } from './body-guard.js';
 import { requestLanguage } from './request-context.js';

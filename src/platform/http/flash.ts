@@ -1,6 +1,6 @@
 // One-time messages shown on the next page (after a redirect), kept in the session.
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, ValidationError, type Message } from '../errors.js';
+import { AppError, ValidationError, type Message } from '../../kernel/errors.js';
 
 export interface Flash {
   readonly type: 'success' | 'error' | 'info';

@@ -3,7 +3,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { toBanglaDigits } from '../../lib/index.js';
-import { TooManyRequestsError } from '../errors.js';
+import { TooManyRequestsError } from '../../kernel/errors.js';
 
 export function perAddressLimit(options: { limit: number; windowMinutes: number }): RequestHandler {
   return rateLimit({

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { OBJECT_ID_PATTERN } from '../db/ids.js';
 import { parseDateInput, parseNumberInput, toBanglaDigits } from '../../lib/index.js';
-import { ValidationError, type FieldErrors, type Message } from '../errors.js';
+import { ValidationError, type FieldErrors, type Message } from '../../kernel/errors.js';
 
 /** A custom message for both languages, for use in schemas: z.string().refine(f, bilingual('...', '...')). */
 export function bilingual(bn: string, en: string): string {

@@ -5,7 +5,7 @@
 import type { RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Db } from 'mongodb';
-import { AppError, type Message } from '../errors.js';
+import { AppError, type Message } from '../../kernel/errors.js';
 
 export const MAINTENANCE_COLLECTION = '_maintenance';
 export const WRITE_PAUSE_ID = 'write-pause';

@@ -1,5 +1,5 @@
 // The renderer's typed errors: each carries its HTTP status, a stable code and a Bangla-first message.
-import { AppError } from '../errors.js';
+import { AppError } from '../../kernel/errors.js';
 
 /** More renders are waiting than the queue allows. */
 export class PdfQueueFullError extends AppError {

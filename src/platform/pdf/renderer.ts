@@ -13,7 +13,7 @@
 // (browser-lifecycle.ts), the page pool (page-pool.ts), what pages may load (assets.ts), the typed errors
 // (errors.ts), the options and stats (types.ts).
 import os from 'node:os';
-import { AppError } from '../errors.js';
+import { AppError } from '../../kernel/errors.js';
 import { DocumentAssets } from './assets.js';
 import type { Page } from './browser.js';
 import { DocumentBrowser } from './browser-lifecycle.js';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
 import { PROJECT_ROOT } from '../../../src/config.js';
-import { ConflictError, ForbiddenError, TooManyRequestsError, ValidationError } from '../../../src/platform/errors.js';
+import { ConflictError, ForbiddenError, TooManyRequestsError, ValidationError } from '../../../src/kernel/errors.js';
 import { errorHandler } from '../../../src/platform/http/error-handler.js';
 import { languageMiddleware } from '../../../src/platform/http/request-context.js';
 import { configureViews } from '../../../src/platform/http/views.js';
