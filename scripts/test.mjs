@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, checkNode, ensureDependencies, ensureEngine, ensureSystemPackages, fail, typecheck } from './lib/bootstrap.mjs';
+import { ROOT, checkNode, ensureDependencies, ensureEngine, ensureSystemPackages, fail, lint, typecheck } from './lib/bootstrap.mjs';
 
 try {
   checkNode();
@@ -18,6 +18,14 @@ try {
 }
 const mocha = path.join(ROOT, 'node_modules/mocha/bin/mocha.js');
 const args = process.argv.slice(2);
+// The whole suite starts with `npm run lint` (ESLint and the import rules); a run of named test files skips it.
+if (!args.some((a) => !a.startsWith('-') && /\.test\.ts$/.test(a))) {
+  try {
+    lint();
+  } catch (err) {
+    fail(err);
+  }
+}
 // `npm test -- test/integration/auth.test.ts` runs that file alone: mocha adds files named on the command line
 // to the config's `spec` list (so the whole suite would run), hence a copy of the config without it.
 if (args.some((a) => !a.startsWith('-') && /\.test\.ts$/.test(a))) {

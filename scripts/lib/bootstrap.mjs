@@ -87,6 +87,13 @@ export function typecheck() {
   run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 }
 
+/** `npm run lint`: ESLint and the import rules (.dependency-cruiser.cjs). */
+export function lint() {
+  step('Linting (ESLint and the import rules)...');
+  run(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '.']);
+  run(process.execPath, [path.join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs']);
+}
+
 export function fail(err) {
   process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n\n`);
   process.exit(1);
