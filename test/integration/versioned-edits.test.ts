@@ -121,6 +121,20 @@ describe('versioned edits: one winner per version under simultaneous saves', fun
     expect(await AuditEntry.countDocuments({ action: 'office.update', 'entity.id': id })).to.equal(TRIALS);
   });
 
+  it('when an office is saved from a version whose winner has written but not yet audited, then the 409 names the fields its claim changed', async () => {
+    const id = String(world.upazilaB._id);
+    const stored = (await Office.findById(id).lean())!;
+    const v = stored.__v ?? 0;
+    // The winner of version v: its claim names what it changes; its write is done; its audit entry is not written yet.
+    const claim = await claimVersion('office', id, v, { changed: ['nameBn'], currentVersion: async () => v });
+    expect(claim.won).to.equal(true);
+    await Office.collection.updateOne({ _id: stored._id }, { $set: { nameBn: 'বিজয়ীর নাম', __v: v + 1 } });
+    const late = await api('admin').patch(`/api/v1/offices/${id}`, { version: v, nameEn: 'Too late' });
+    expect(late.status, JSON.stringify(late.body)).to.equal(409);
+    expect(late.body.error.details.changed).to.include('nameBn');
+    expect((await Office.findById(id).lean())!.nameEn).to.equal(stored.nameEn);
+  });
+
   it('when 20 admins save a user from the same version at once, then exactly one is saved and audited with the values it replaced', async () => {
     const person = await createUser({ office: world.districtA, username: 've-person', nameBn: 'আদি নাম', nameEn: 'First Name' });
     let previous = 'আদি নাম';

@@ -6,7 +6,7 @@
 import mongoose from 'mongoose';
 import { dhakaDateOf, fiscalYearOf, searchKey } from '../../lib/index.js';
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
-import { saveVersioned } from '../../platform/db/versioned.js';
+import { changedInClaimsSince, saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Message } from '../../kernel/errors.js';
 import type { Actor } from '../../kernel/actor.js';
 import { assertCan, decide, permittedPosts, scopeOffices, type Target } from '../access/index.js';
@@ -151,7 +151,7 @@ export function changedFieldLabels(changed: readonly string[], lang: keyof Messa
 
 async function stale(id: string, version: number, claimed: readonly string[] = []): Promise<never> {
   // The winner's audit entry may not be written yet: what its claim says it changes counts too.
-  const changed = [...new Set([...(await fieldsChangedSince('initiative', id, version)), ...claimed])].sort();
+  const changed = [...new Set([...(await fieldsChangedSince('initiative', id, version)), ...claimed, ...(await changedInClaimsSince('initiative', id, version))])].sort();
   const bn = changedFieldLabels(changed, 'bn');
   const en = changedFieldLabels(changed, 'en');
   throw new ConflictError(

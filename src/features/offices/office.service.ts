@@ -3,7 +3,7 @@
 // is in office.queries.ts, placing an office in the tree and the ancestors cache in office.ancestors.ts.
 import { dhakaDateOf, toBanglaDigits } from '../../lib/index.js';
 import { isDuplicateKey } from '../../platform/db/claim.js';
-import { saveVersioned } from '../../platform/db/versioned.js';
+import { changedInClaimsSince, saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, ForbiddenError, ValidationError, type Message } from '../../kernel/errors.js';
 import { Office } from './office.model.js';
 import { ancestorsUnder, recomputeAncestors } from './office.ancestors.js';
@@ -56,8 +56,9 @@ async function changedSince(id: string, version: number): Promise<string[]> {
 }
 
 async function conflict(id: string, version: number, claimed: readonly string[] = []): Promise<ConflictError> {
-  // The winner's audit entry may not be written yet: what its claim says it changes counts too.
-  const fromClaim = new Set(claimed);
+  // The winner's audit entry may not be written yet: what its claim (and the claims of the versions since) say it
+  // changes counts too.
+  const fromClaim = new Set([...claimed, ...(await changedInClaimsSince('office', id, version))]);
   const changed = [...new Set([...(await changedSince(id, version)), ...AUDITED.filter((f) => fromClaim.has(f))])];
   return new ConflictError(
     {

@@ -144,3 +144,19 @@ export async function saveVersioned(kind: string, doc: VersionedDocument, option
   // A save whose changes raised no version leaves the record where it was: give the version back.
   if ((doc.__v ?? 0) === version) await claim.release();
 }
+
+/**
+ * What the saves from `version` onward said they change, read from their claims (by `_id`, one per version, up to
+ * `limit` versions). A 409 for an old version names these fields even while the winner's audit entry is not yet
+ * written: the claim is inserted before the write, the audit entry only after it.
+ */
+export async function changedInClaimsSince(kind: string, record: string, version: number, limit = 50): Promise<string[]> {
+  const collection = claims();
+  const out = new Set<string>();
+  for (let v = version; v < version + limit; v += 1) {
+    const claim = await collection.findOne({ _id: versionClaimKey(kind, record, v) });
+    if (!claim) break;
+    for (const field of claim.changed ?? []) out.add(field);
+  }
+  return [...out];
+}
