@@ -151,18 +151,17 @@ export class ReadModel<T> {
     const filter = since === undefined ? {} : { _id: { $gte: Types.ObjectId.createFromTime(Math.floor(since / 1000)) } };
     const changes = await logCollection(this.source.log).find(filter, { projection: { [this.source.log.keyField]: 1 } }).toArray();
     const fresh = changes.filter((c) => !this.applied.has(String(c._id)));
+    const ids = [...new Set(fresh.map((c) => String(c[this.source.log.keyField])))];
+    // Load first, then count the changes as applied: a load that fails (the engine going away mid-catch-up)
+    // leaves them to be applied by the next catch-up instead of marking records as current that were never read.
+    if (ids.includes(ALL)) this.byId = new Map(await this.source.loadAll());
+    else await Promise.all(ids.map((id) => this.refresh(id)));
     for (const c of fresh) {
       const at = c._id.getTimestamp().getTime();
       this.applied.set(String(c._id), at);
       if (this.lastChangeAt === undefined || at > this.lastChangeAt) this.lastChangeAt = at;
     }
     for (const [id, at] of this.applied) if (this.lastChangeAt !== undefined && at < this.lastChangeAt - 2 * OVERLAP_MS) this.applied.delete(id);
-    const ids = [...new Set(fresh.map((c) => String(c[this.source.log.keyField])))];
-    if (ids.includes(ALL)) {
-      this.byId = new Map(await this.source.loadAll());
-      return;
-    }
-    await Promise.all(ids.map((id) => this.refresh(id)));
   }
 }
 
