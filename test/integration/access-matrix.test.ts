@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Types } from 'mongoose';
 import { RULES, type Action } from '../../src/features/access/policy.js';
 import type { RouteInfo } from '../../src/features/access/routes.js';
-import { issueToken } from '../../src/features/auth/auth.service.js';
+import { issueToken } from '../../src/features/users/api-tokens.js';
 import { Initiative, Transition } from '../../src/features/initiatives/initiative.model.js';
 import { Attachment, AttachmentFile } from '../../src/features/initiatives/attachment.model.js';
 import { Charter } from '../../src/features/charters/charter.model.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Types } from 'mongoose';
-import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
+import { actorFromUser } from '../../src/features/auth/auth.service.js';
+import { issueToken } from '../../src/features/users/api-tokens.js';
 import { Initiative } from '../../src/features/initiatives/initiative.model.js';
 import { recordInitiativeChange } from '../../src/features/initiatives/initiative.read-model.js';
 import { ActionItem, Meeting } from '../../src/features/meetings/meeting.model.js';

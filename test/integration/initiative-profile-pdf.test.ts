@@ -3,7 +3,8 @@
 // Real engine, real Chromium, poppler's pdftotext to read it back.
 import { expect } from 'chai';
 import request from 'supertest';
-import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
+import { actorFromUser } from '../../src/features/auth/auth.service.js';
+import { issueToken } from '../../src/features/users/api-tokens.js';
 import { fixedClock } from '../../src/lib/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { signIn } from '../support/auth.js';

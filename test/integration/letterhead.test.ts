@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
-import { actorFromUser, issueToken } from '../../src/features/auth/auth.service.js';
+import { actorFromUser } from '../../src/features/auth/auth.service.js';
+import { issueToken } from '../../src/features/users/api-tokens.js';
 import { Letterhead, LetterheadHistory } from '../../src/features/letterhead/letterhead.model.js';
 import { Office } from '../../src/features/offices/office.model.js';
 import { markOfficesChanged } from '../../src/features/offices/office-tree.js';

@@ -9,8 +9,8 @@ import { parseOrThrow } from '../../platform/http/validation.js';
 import type { SessionAuth } from '../../platform/auth/passport.js';
 import { contextOf, assertCan, Routes, actorOf, type RouteTable } from '../access/index.js';
 import { officeTree } from '../offices/index.js';
-import { User } from '../users/index.js';
-import { authenticateWithStamp, findToken, issueToken, listTokens, revokeToken, type AuthSettings } from './auth.service.js';
+import { User, findToken, issueToken, listTokens, revokeToken } from '../users/index.js';
+import { authenticateWithStamp, type AuthSettings } from './auth.service.js';
 
 const credentials = z.object({
   username: z.string().trim().min(1).max(100),

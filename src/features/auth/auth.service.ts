@@ -11,8 +11,6 @@ import { changeMarker } from '../../platform/db/change-marker.js';
 import type { Role } from '../../kernel/roles.js';
 import { findUserForSignIn } from './sign-in-user.js';
 
-/** The token store belongs to users (tokens are a person's); re-exported for the callers that came here. */
-export { findToken, issueToken, listTokens, revokeToken, type TokenView } from '../users/index.js';
 import { afterWrongAttempt, claimSignInSlot, releaseSlot, startAfterSuccess } from './sign-in-lockout.js';
 
 // A real argon2id hash of a random string: unknown usernames cost as much time as wrong passwords.

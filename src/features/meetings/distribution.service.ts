@@ -2,7 +2,7 @@
 import { idOrNotFound as asId } from '../../platform/db/ids.js';
 import { ForbiddenError, ValidationError } from '../../kernel/errors.js';
 import { officeTree, type OfficeTree } from '../offices/index.js';
-import { assertCan, decide, permittedPosts } from './meeting.deps.js';
+import { assertCan, decide, permittedPosts } from '../access/index.js';
 import { DistributionList } from './meeting.model.js';
 import type { Ctx } from './meeting-guards.js';
 import { parties } from './meeting-people.js';

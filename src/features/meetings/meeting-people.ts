@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { findByIds } from '../../platform/db/ids.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { officeTree } from '../offices/index.js';
-import { User } from './meeting.deps.js';
+import { User } from '../users/index.js';
 import type { CreateMeetingInput, DistributionInput, PartyInput, PersonInput } from './meeting.schemas.js';
 
 async function userCards(ids: string[]): Promise<Map<string, { name: string; designation: string; office: string; email?: string | null }>> {

@@ -10,7 +10,7 @@ import { apiImportReport, importOut } from './office.api-shapes.js';
 import { langOf } from './office.http.js';
 import { importUpazilasQuery, listUpazilasQuery } from './office.schemas.js';
 import { importUpazilas, previewUpazilaImport } from './upazila-import.service.js';
-import { contextOf, type Routes } from './other-features.js';
+import { contextOf, type Routes } from '../access/index.js';
 
 /** Registers the reference API (/api/v1/reference/…) and adds it to the OpenAPI description. */
 export function geographyApi(apiRoutes: Routes, api: OpenApiRegistry): void {

@@ -7,7 +7,8 @@ import { ValidationError, type Message } from '../../kernel/errors.js';
 import { Office } from './office.model.js';
 import { markOfficesChanged, type OfficeTree } from './office-tree.js';
 import { OBJECT_ID } from './office.schemas.js';
-import { decide, permittedPosts, type Actor } from './other-features.js';
+import { decide, permittedPosts } from '../access/index.js';
+import type { Actor } from '../../kernel/actor.js';
 
 /** True when the actor may manage an office at the top of the tree (only they may create root offices). */
 export function managesRoot(actor: Actor, tree: OfficeTree): boolean {

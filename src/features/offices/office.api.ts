@@ -7,7 +7,7 @@ import { apiListItem, apiRecord, officeDetailOut, officeOut } from './office.api
 import { getOffice, listOffices } from './office.queries.js';
 import { createOfficeSchema, listOfficesQuery, updateOfficeSchema } from './office.schemas.js';
 import { createOffice, deactivateOffice, reactivateOffice, updateOffice, type OfficePeople } from './office.service.js';
-import { actorOf, contextOf, type Routes } from './other-features.js';
+import { actorOf, contextOf, type Routes } from '../access/index.js';
 
 /** Registers the offices API and adds it to the OpenAPI description. */
 export function officeApi(apiRoutes: Routes, api: OpenApiRegistry, people: OfficePeople): void {

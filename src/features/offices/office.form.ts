@@ -9,7 +9,7 @@ import { OFFICE_LEVELS } from './office.model.js';
 import { parentChoices } from './office.queries.js';
 import type { OfficeRecord } from './office.record.js';
 import { MEMO_SEGMENT_KEYS } from './office.schemas.js';
-import { actorOf } from './other-features.js';
+import { actorOf } from '../access/index.js';
 
 export type FormValues = Record<string, string>;
 

@@ -13,7 +13,8 @@ import { createOffice, deactivateOffice, reactivateOffice, updateOffice, type Of
 import { officeTree } from './office-tree.js';
 import { listRow, memoPreview } from './office.views.js';
 import { DISTRICTS } from './reference/bd-geography.js';
-import { actorOf, contextOf, decide, permittedPosts, type RequestContext, type Routes } from './other-features.js';
+import { actorOf, contextOf, decide, permittedPosts, type Routes } from '../access/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 const collator = new Intl.Collator('bn');
 

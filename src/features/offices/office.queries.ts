@@ -6,7 +6,9 @@ import { OFFICE_LEVELS, type OfficeLevel } from './office.model.js';
 import { managesRoot } from './office.ancestors.js';
 import { actorOf, loadOffice, recordOf, type OfficeRecord } from './office.record.js';
 import { officeTree, type OfficeNode, type OfficeTree } from './office-tree.js';
-import { assertCan, permittedPosts, scopeOffices, type Action, type Actor, type RequestContext } from './other-features.js';
+import { assertCan, permittedPosts, scopeOffices, type Action } from '../access/index.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 export interface OfficeFilters {
   readonly q?: string | undefined;

@@ -3,7 +3,9 @@
 import { NotFoundError, UnauthorizedError } from '../../kernel/errors.js';
 import { Office, type OfficeLevel } from './office.model.js';
 import { MEMO_SEGMENT_KEYS, OBJECT_ID, type MemoSegmentKey } from './office.schemas.js';
-import type { Actor, Change, RequestContext } from './other-features.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { Change } from '../audit/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 export type MemoSegments = Partial<Record<MemoSegmentKey, string>>;
 

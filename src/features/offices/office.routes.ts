@@ -6,7 +6,7 @@ import { officeApi } from './office.api.js';
 import { officePages } from './office.pages.js';
 import type { OfficePeople } from './office.service.js';
 import { upazilaPages } from './upazila.pages.js';
-import { Routes, type RouteTable } from './other-features.js';
+import { Routes, type RouteTable } from '../access/index.js';
 
 export function officeRoutes(deps: { table: RouteTable; api: OpenApiRegistry } & OfficePeople): { pages: Routes; apiRoutes: Routes } {
   const pages = new Routes(deps.table, 'page');

@@ -23,7 +23,9 @@ import {
 import { markOfficesChanged, officeTree } from './office-tree.js';
 import type { CreateOfficeInput, UpdateOfficeInput } from './office.schemas.js';
 import { DISTRICTS } from './reference/bd-geography.js';
-import { assertCan, diff, findAudit, permittedPosts, recordAudit, type RequestContext } from './other-features.js';
+import { assertCan, permittedPosts } from '../access/index.js';
+import { diff, findAudit, recordAudit } from '../audit/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 /** The geo code of an office in a district starts with the district's BBS code (0000: head office). */
 function checkGeoCode(geoCode: string | null | undefined, districtIso: string | null | undefined): void {

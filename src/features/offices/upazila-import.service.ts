@@ -7,7 +7,9 @@ import type { UpazilaRecord } from './geography.service.js';
 import { actorOf } from './office.record.js';
 import { parseUpazilaCsv, type UpazilaImportError } from './upazila-import.js';
 import { Upazila } from './upazila.model.js';
-import { permittedPosts, recordAudit, type Change, type RequestContext } from './other-features.js';
+import { permittedPosts } from '../access/index.js';
+import { recordAudit, type Change } from '../audit/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 function countBn(n: number): string {
   return toBanglaDigits(n);

@@ -7,7 +7,7 @@ import { divisionsWithDistricts, listUpazilas, resolveDistrictFilter } from './g
 import { both, digitsFor, langOf, tOf } from './office.http.js';
 import { listUpazilasQuery } from './office.schemas.js';
 import { importUpazilas, previewUpazilaImport, type UpazilaImportReport } from './upazila-import.service.js';
-import { actorOf, contextOf, permittedPosts, type Routes } from './other-features.js';
+import { actorOf, contextOf, permittedPosts, type Routes } from '../access/index.js';
 
 const CSV_EXAMPLE = 'district,name_bn,name_en,geocode\nKhulna,পাইকগাছা,Paikgachha,64\nখুলনা,ডুমুরিয়া,Dumuria,৪৭৩০';
 

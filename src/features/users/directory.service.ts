@@ -2,7 +2,9 @@
 // checked against the caller's scope, and the offices the caller may pick for an action.
 import { Types } from 'mongoose';
 import { escapeRegExp, searchKey } from '../../lib/index.js';
-import { officeTree, scopeOffices, type Action, type RequestContext } from './deps.js';
+import { officeTree } from '../offices/index.js';
+import { scopeOffices, type Action } from '../access/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { withLastSignIn } from './last-sign-in.js';
 import { User, type Role } from './user.model.js';
 import { detailOfDoc, summaryOf, type UserDetail, type UserRecord, type UserSummary } from './user.records.js';

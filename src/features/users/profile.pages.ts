@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
-import { actorOf, contextOf, type Routes } from './deps.js';
+import { actorOf, contextOf, type Routes } from '../access/index.js';
 import { officeChoices } from './directory.service.js';
 import { changeOwnPassword, getOwnProfile, updateOwnProfile } from './profile.service.js';
 import {

@@ -1,7 +1,9 @@
 // One's own profile and password: names, e-mail, phone and language (never roles, office or username), and a
 // password change that needs the current password and clears "must change password".
 import { NotFoundError, ValidationError, type Message } from '../../kernel/errors.js';
-import { diff, officeTree, recordAudit, type RequestContext } from './deps.js';
+import { diff, recordAudit } from '../audit/index.js';
+import { officeTree } from '../offices/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { withLastSignIn } from './last-sign-in.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { ChangePasswordInput, ProfileInput } from './user.schemas.js';

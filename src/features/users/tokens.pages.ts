@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { flash } from '../../platform/http/flash.js';
 import { parseForm } from '../../platform/http/validation.js';
 import type { TokenSettings } from './api-tokens.js';
-import { contextOf, type Routes } from './deps.js';
+import { contextOf, type Routes } from '../access/index.js';
 import { createOwnToken, listOwnTokens, listUserTokens, revokeOwnOrManagedToken, revokeUserToken } from './tokens.service.js';
 import { both, instantText, langOf, param, summaryView, tokenView, tr, type Values } from './user.presenters.js';
 import { tokenNameSchema } from './user.schemas.js';

@@ -1,7 +1,9 @@
 // API tokens: one's own (list, issue, revoke) and, with token.manage, those of the people in one's subtree.
 import { NotFoundError } from '../../kernel/errors.js';
 import { findToken, issueToken, listTokens, revokeToken, type TokenSettings, type TokenView } from './api-tokens.js';
-import { assertCan, officeTree, type RequestContext } from './deps.js';
+import { assertCan } from '../access/index.js';
+import { officeTree } from '../offices/index.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { getUser } from './directory.service.js';
 import { User } from './user.model.js';
 import type { UserDetail } from './user.records.js';

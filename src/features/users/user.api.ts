@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
-import { contextOf, type Routes } from './deps.js';
+import { contextOf, type Routes } from '../access/index.js';
 import { addActingCharge, createUser, removeActingCharge, resetPassword, updateUser } from './admin.service.js';
 import { getUser, listUsers } from './directory.service.js';
 import { changeOwnPassword, updateOwnProfile } from './profile.service.js';

@@ -2,7 +2,7 @@
 // names from the office tree, acting charges with their status on a Dhaka date), the stored search text, and
 // the values the audit log compares.
 import { searchKey } from '../../lib/index.js';
-import type { OfficeTree } from './deps.js';
+import type { OfficeTree } from '../offices/index.js';
 import { User, type Role } from './user.model.js';
 
 /** The fields compared for the audit log and for "what changed" on a conflict. */

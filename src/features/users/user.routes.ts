@@ -2,7 +2,7 @@
 // the API of each part live in their own files; this puts them together in the order they were always declared.
 import type { OpenApiRegistry } from '../../platform/http/openapi.js';
 import type { TokenSettings } from './api-tokens.js';
-import { Routes, type RouteTable } from './deps.js';
+import { Routes, type RouteTable } from '../access/index.js';
 import { adminPages } from './admin.pages.js';
 import { profilePages } from './profile.pages.js';
 import { ownTokenPages, userTokenPages } from './tokens.pages.js';

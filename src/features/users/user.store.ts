@@ -4,17 +4,11 @@
 import { dhakaDateOf } from '../../lib/index.js';
 import { saveVersioned } from '../../platform/db/versioned.js';
 import { ConflictError, NotFoundError, UnauthorizedError, type Message } from '../../kernel/errors.js';
-import {
-  assertCan,
-  findAudit,
-  officeTree,
-  recordAudit,
-  type Action,
-  type Actor,
-  type Change,
-  type RequestContext,
-  type Target,
-} from './deps.js';
+import { assertCan, type Action, type Target } from '../access/index.js';
+import { findAudit, recordAudit, type Change } from '../audit/index.js';
+import { officeTree } from '../offices/index.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { setUserFields } from './user-field-write.js';
 import { User } from './user.model.js';
 import { entityOf, snapshot, versionOf, type Loaded, type UserRecord } from './user.records.js';
